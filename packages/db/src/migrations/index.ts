@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001_foundation.ts";
+
+/**
+ * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
+ * a mistake is repaired by the next migration. Names sort in the order they run.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,207 @@
+import type { AmountKind, IndexGroup, SpendingCategory, TotalBucket } from "@bevilling/core";
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface AmountUpsert {
+  nodeId: number;
+  accountId: number | null;
+  year: number;
+  kind: AmountKind;
+  priceYear: number;
+  amount: bigint;
+}
+
+export interface MonthUpsert {
+  nodeId: number;
+  accountId: number | null;
+  year: number;
+  month: number;
+  amount: bigint;
+}
+
+const BATCH = 20_000;
+
+/**
+ * Sets amounts (insert or replace) and returns how many rows actually changed. Rows go in as
+ * column arrays through unnest: one statement per batch instead of one per row, which is what
+ * makes a million-row import take seconds.
+ */
+export async function upsertAmounts(
+  db: Transaction<Database>,
+  municipalityId: number,
+  rows: readonly AmountUpsert[],
+): Promise<number> {
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    const res = await sql<{ x: number }>`
+      insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
+      select ${municipalityId}::int, * from unnest(
+        ${b.map((r) => r.nodeId)}::int[], ${b.map((r) => r.accountId)}::int[], ${b.map((r) => r.year)}::int[],
+        ${b.map((r) => r.kind)}::text[], ${b.map((r) => r.priceYear)}::int[], ${b.map((r) => r.amount.toString())}::bigint[])
+      on conflict (node_id, account_id, year, kind) do update
+        set amount = excluded.amount, price_year = excluded.price_year
+        where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
+      returning 1 as x`.execute(db);
+    changed += res.rows.length;
+  }
+  return changed;
+}
+
+export async function upsertMonths(
+  db: Transaction<Database>,
+  municipalityId: number,
+  rows: readonly MonthUpsert[],
+): Promise<number> {
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const b = rows.slice(i, i + BATCH);
+    const res = await sql<{ x: number }>`
+      insert into actual_month (municipality_id, node_id, account_id, year, month, amount)
+      select ${municipalityId}::int, * from unnest(
+        ${b.map((r) => r.nodeId)}::int[], ${b.map((r) => r.accountId)}::int[], ${b.map((r) => r.year)}::int[],
+        ${b.map((r) => r.month)}::int[], ${b.map((r) => r.amount.toString())}::bigint[])
+      on conflict (node_id, account_id, year, month) do update
+        set amount = excluded.amount
+        where actual_month.amount <> excluded.amount
+      returning 1 as x`.execute(db);
+    changed += res.rows.length;
+  }
+  return changed;
+}
+
+/**
+ * The year's actuals (regnskab) are the sum of its months, at the year's own prices. Kept as an
+ * ordinary amount row so every view reads one table, whatever the source was.
+ */
+export async function recomputeAnnualActuals(
+  db: Transaction<Database>,
+  municipalityId: number,
+  years: readonly number[],
+): Promise<void> {
+  if (years.length === 0) return;
+  await sql`
+    insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
+    select municipality_id, node_id, account_id, year, 'actual', year, sum(amount)::bigint
+    from actual_month
+    where municipality_id = ${municipalityId} and year = any(${[...years]}::int[])
+    group by municipality_id, node_id, account_id, year
+    on conflict (node_id, account_id, year, kind) do update
+      set amount = excluded.amount, price_year = excluded.price_year
+      where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year`.execute(db);
+}
+
+/**
+ * Rebuilds node_total for one municipality: every node's subtree sum per year, kind, index
+ * group, stored price level and spending category. Run inside the import's transaction, so a
+ * view never sees amounts and totals that disagree.
+ */
+export async function refreshTotals(db: Transaction<Database>, municipalityId: number): Promise<void> {
+  await db.deleteFrom("node_total").where("municipality_id", "=", municipalityId).execute();
+  await sql`
+    insert into node_total (municipality_id, node_id, year, kind, index_group, price_year, category, amount)
+    select ${municipalityId}::int, c.ancestor_id, a.year, a.kind, coalesce(acc.index_group, 'total'), a.price_year,
+           coalesce(acc.category, 'service'), sum(a.amount)::bigint
+    from amount a
+    join org_closure c on c.descendant_id = a.node_id
+    left join account acc on acc.id = a.account_id
+    where a.municipality_id = ${municipalityId}
+    group by c.ancestor_id, a.year, a.kind, coalesce(acc.index_group, 'total'), a.price_year,
+             coalesce(acc.category, 'service')`.execute(db);
+}
+
+export async function loadBuckets(db: Db, nodeIds: readonly number[]): Promise<TotalBucket[]> {
+  if (nodeIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("node_total")
+    .selectAll()
+    .where("node_id", "in", [...nodeIds])
+    .execute();
+  return rows.map((r) => ({
+    nodeId: r.node_id,
+    year: r.year,
+    kind: r.kind,
+    indexGroup: r.index_group,
+    priceYear: r.price_year,
+    category: r.category,
+    amount: r.amount,
+  }));
+}
+
+/** Buckets per account for a node's subtree: the account level of a drill-down. */
+export async function loadAccountBuckets(
+  db: Db,
+  nodeId: number,
+): Promise<(Omit<TotalBucket, "nodeId"> & { accountId: number | null })[]> {
+  const res = await sql<{
+    account_id: number | null;
+    year: number;
+    kind: AmountKind;
+    index_group: IndexGroup;
+    price_year: number;
+    category: SpendingCategory;
+    amount: bigint;
+  }>`
+    select a.account_id, a.year, a.kind, coalesce(acc.index_group, 'total') as index_group, a.price_year,
+           coalesce(acc.category, 'service') as category, sum(a.amount)::bigint as amount
+    from amount a
+    join org_closure c on c.descendant_id = a.node_id
+    left join account acc on acc.id = a.account_id
+    where c.ancestor_id = ${nodeId}
+    group by a.account_id, a.year, a.kind, coalesce(acc.index_group, 'total'), a.price_year,
+             coalesce(acc.category, 'service')`.execute(db);
+  return res.rows.map((r) => ({
+    accountId: r.account_id,
+    year: r.year,
+    kind: r.kind,
+    indexGroup: r.index_group,
+    priceYear: r.price_year,
+    category: r.category,
+    amount: r.amount,
+  }));
+}
+
+/** All stored amounts of a municipality with their node and account codes, for export. */
+export async function listAmountsForExport(db: Db, municipalityId: number) {
+  return db
+    .selectFrom("amount")
+    .innerJoin("org_node", "org_node.id", "amount.node_id")
+    .leftJoin("account", "account.id", "amount.account_id")
+    .select([
+      "org_node.code as node_code",
+      "org_node.name as node_name",
+      "account.code as account_code",
+      "amount.year",
+      "amount.kind",
+      "amount.price_year",
+      "amount.amount",
+    ])
+    .where("amount.municipality_id", "=", municipalityId)
+    .orderBy("org_node.code")
+    .orderBy("account.code")
+    .orderBy("amount.year")
+    .orderBy("amount.kind")
+    .execute();
+}
+
+export async function listMonthsForExport(db: Db, municipalityId: number) {
+  return db
+    .selectFrom("actual_month")
+    .innerJoin("org_node", "org_node.id", "actual_month.node_id")
+    .leftJoin("account", "account.id", "actual_month.account_id")
+    .select([
+      "org_node.code as node_code",
+      "account.code as account_code",
+      "actual_month.year",
+      "actual_month.month",
+      "actual_month.amount",
+    ])
+    .where("actual_month.municipality_id", "=", municipalityId)
+    .orderBy("org_node.code")
+    .orderBy("account.code")
+    .orderBy("actual_month.year")
+    .orderBy("actual_month.month")
+    .execute();
+}

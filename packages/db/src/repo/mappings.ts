@@ -1,0 +1,80 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema.ts";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function saveMapping(
+  db: Db,
+  municipalityId: number,
+  name: string,
+  spec: unknown,
+): Promise<void> {
+  await db
+    .insertInto("import_mapping")
+    .values({ municipality_id: municipalityId, name, spec: JSON.stringify(spec) })
+    .onConflict((oc) =>
+      oc
+        .columns(["municipality_id", "name"])
+        .doUpdateSet({ spec: JSON.stringify(spec), updated_at: new Date() }),
+    )
+    .execute();
+}
+
+export async function getMapping(db: Db, municipalityId: number, name: string): Promise<unknown | undefined> {
+  const r = await db
+    .selectFrom("import_mapping")
+    .select("spec")
+    .where("municipality_id", "=", municipalityId)
+    .where("name", "=", name)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec;
+}
+
+export async function listMappings(db: Db, municipalityId: number) {
+  const rows = await db
+    .selectFrom("import_mapping")
+    .select(["name", "spec", "updated_at"])
+    .where("municipality_id", "=", municipalityId)
+    .orderBy("name")
+    .execute();
+  return rows.map((r) => ({
+    name: r.name,
+    spec: typeof r.spec === "string" ? JSON.parse(r.spec) : (r.spec as unknown),
+    updatedAt: r.updated_at,
+  }));
+}
+
+export async function logImport(
+  db: Transaction<Database>,
+  entry: {
+    municipalityId: number;
+    kind: string;
+    fileName: string;
+    sha256: string;
+    rowCount: number;
+    changedCount: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto("import_log")
+    .values({
+      municipality_id: entry.municipalityId,
+      kind: entry.kind,
+      file_name: entry.fileName,
+      sha256: entry.sha256,
+      row_count: entry.rowCount,
+      changed_count: entry.changedCount,
+    })
+    .execute();
+}
+
+export async function listImports(db: Db, municipalityId: number) {
+  return db
+    .selectFrom("import_log")
+    .selectAll()
+    .where("municipality_id", "=", municipalityId)
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
+}

@@ -1,0 +1,137 @@
+/**
+ * The Kysely view of the database. Money columns are bigint and arrive as JS bigint on both
+ * engines (connect.ts configures the parsers in one place).
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface MunicipalityTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  settings: Json<import("@bevilling/core").MunicipalitySettings>;
+  created_at: Timestamp;
+}
+
+export interface OrgNodeTable {
+  id: Generated<number>;
+  municipality_id: number;
+  parent_id: number | null;
+  kind: import("@bevilling/core").NodeKind;
+  code: string;
+  name: string;
+  valid_from: number;
+  valid_to: number | null;
+  sort_order: number;
+}
+
+export interface OrgClosureTable {
+  ancestor_id: number;
+  descendant_id: number;
+  depth: number;
+}
+
+export interface AccountTable {
+  id: Generated<number>;
+  municipality_id: number;
+  code: string;
+  funktion: string;
+  dranst: number;
+  art: string;
+  gruppering: string | null;
+  cost_centre: string | null;
+  project: string | null;
+  name: string;
+  category: import("@bevilling/core").SpendingCategory;
+  index_group: import("@bevilling/core").IndexGroup;
+}
+
+export interface UnitAccountTable {
+  node_id: number;
+  account_id: number;
+}
+
+export interface AmountTable {
+  municipality_id: number;
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  kind: import("@bevilling/core").AmountKind;
+  price_year: number;
+  amount: bigint;
+}
+
+export interface ActualMonthTable {
+  municipality_id: number;
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  month: number;
+  amount: bigint;
+}
+
+export interface NodeTotalTable {
+  municipality_id: number;
+  node_id: number;
+  year: number;
+  kind: import("@bevilling/core").AmountKind;
+  index_group: import("@bevilling/core").IndexGroup;
+  price_year: number;
+  category: import("@bevilling/core").SpendingCategory;
+  amount: bigint;
+}
+
+export interface PriceIndexTable {
+  id: Generated<number>;
+  municipality_id: number;
+  name: string;
+  is_example: boolean;
+  active: boolean;
+}
+
+export interface PriceIndexPointTable {
+  index_id: number;
+  index_group: import("@bevilling/core").IndexGroup;
+  year: number;
+  points: bigint;
+}
+
+export interface ImportMappingTable {
+  id: Generated<number>;
+  municipality_id: number;
+  name: string;
+  spec: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface ImportLogTable {
+  id: Generated<number>;
+  municipality_id: number;
+  kind: string;
+  file_name: string;
+  sha256: string;
+  row_count: number;
+  changed_count: number;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  municipality: MunicipalityTable;
+  org_node: OrgNodeTable;
+  org_closure: OrgClosureTable;
+  account: AccountTable;
+  unit_account: UnitAccountTable;
+  amount: AmountTable;
+  actual_month: ActualMonthTable;
+  node_total: NodeTotalTable;
+  price_index: PriceIndexTable;
+  price_index_point: PriceIndexPointTable;
+  import_mapping: ImportMappingTable;
+  import_log: ImportLogTable;
+}
+
+export type OrgNodeRow = Selectable<OrgNodeTable>;
+export type AccountRow = Selectable<AccountTable>;
+export type NewAmount = Insertable<AmountTable>;

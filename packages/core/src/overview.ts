@@ -26,10 +26,16 @@ export interface TotalBucket {
   amount: bigint;
 }
 
+/** What a row stands for: a child node, or an account when drilling below a unit. */
+export interface RowRef {
+  id: number;
+  code: string;
+  name: string;
+  kind: OrgNode["kind"] | "account";
+}
+
 export interface OverviewRequest {
-  node: OrgNode;
-  /** Children to show as rows (already filtered to those valid in the shown years). */
-  children: OrgNode[];
+  node: Pick<OrgNode, "id" | "code" | "name" | "kind">;
   columns: Column[];
   /** Target price year, or null for current prices (each amount as stored). */
   priceYear: number | null;
@@ -39,9 +45,14 @@ export interface OverviewRequest {
   rule: IndexRule;
 }
 
+export interface OverviewPart {
+  ref: RowRef;
+  buckets: readonly Omit<TotalBucket, "nodeId">[];
+}
+
 export interface OverviewRow {
   /** null for amounts booked directly on the node rather than on a child. */
-  node: Pick<OrgNode, "id" | "code" | "name" | "kind"> | null;
+  ref: RowRef | null;
   label: string;
   exact: bigint[];
   printed: bigint[];
@@ -49,7 +60,7 @@ export interface OverviewRow {
 }
 
 export interface Overview {
-  node: Pick<OrgNode, "id" | "code" | "name" | "kind">;
+  node: RowRef;
   columns: (Column & { label: string })[];
   unit: AmountUnit;
   unitLabel: string;
@@ -70,9 +81,9 @@ export function priceNote(priceYear: number | null): string {
   return priceYear === null ? "Alle tal er i løbende priser." : `Alle tal er i ${priceYear}-priser.`;
 }
 
-/** Sums buckets of one node into one exact value per column, restating bucket by bucket. */
+/** Sums buckets into one exact value per column, restating bucket by bucket. */
 export function columnValues(
-  buckets: readonly TotalBucket[],
+  buckets: readonly Omit<TotalBucket, "nodeId">[],
   columns: readonly Column[],
   priceYear: number | null,
   index: PriceIndex,
@@ -95,39 +106,37 @@ export function columnValues(
   return out;
 }
 
-export function buildOverview(req: OverviewRequest, buckets: readonly TotalBucket[]): Overview {
-  const byNode = new Map<number, TotalBucket[]>();
-  for (const b of buckets) {
-    const list = byNode.get(b.nodeId) ?? [];
-    list.push(b);
-    byNode.set(b.nodeId, list);
-  }
-  const values = (id: number) =>
-    columnValues(byNode.get(id) ?? [], req.columns, req.priceYear, req.index, req.rule, req.categories);
-
-  const own = values(req.node.id);
-  const childRows = req.children.map((c) => ({ node: c, exact: values(c.id) }));
-  // The node's subtree total minus its children's subtrees: amounts booked on the node itself.
-  const unallocated = own.map((v, i) => childRows.reduce((acc, r) => acc - (r.exact[i] as bigint), v));
-  const parts: { node: OrgNode | null; exact: bigint[] }[] = [...childRows];
-  if (childRows.length === 0 || unallocated.some((v) => v !== 0n)) {
-    if (childRows.length > 0) parts.push({ node: null, exact: unallocated });
-  }
-  const totalExact = own;
+/**
+ * own: the node's whole-subtree buckets; parts: one entry per row. Whatever the node holds
+ * beyond its rows (amounts booked on the node itself) becomes an "ikke fordelt" row, so the
+ * rows always add up to the total.
+ */
+export function buildOverview(
+  req: OverviewRequest,
+  own: readonly Omit<TotalBucket, "nodeId">[],
+  parts: readonly OverviewPart[],
+): Overview {
+  const values = (b: readonly Omit<TotalBucket, "nodeId">[]) =>
+    columnValues(b, req.columns, req.priceYear, req.index, req.rule, req.categories);
+  const totalExact = values(own);
+  const rows: { ref: RowRef | null; exact: bigint[] }[] = parts.map((p) => ({
+    ref: p.ref,
+    exact: values(p.buckets),
+  }));
+  const unallocated = totalExact.map((v, i) => rows.reduce((acc, r) => acc - (r.exact[i] as bigint), v));
+  if (rows.length > 0 && unallocated.some((v) => v !== 0n)) rows.push({ ref: null, exact: unallocated });
 
   const quantum = unitQuantum(req.unit);
   const decimals = unitDecimals(req.unit);
-  const table: TableRow = { values: totalExact, children: parts.map((p) => ({ values: p.exact })) };
+  const table: TableRow = { values: totalExact, children: rows.map((r) => ({ values: r.exact })) };
   const rounded = roundTableTree(table, quantum);
-
-  const toRow = (node: OrgNode | null, label: string, exact: bigint[], printed: bigint[]): OverviewRow => ({
-    node: node ? { id: node.id, code: node.code, name: node.name, kind: node.kind } : null,
+  const toRow = (ref: RowRef | null, label: string, exact: bigint[], printed: bigint[]): OverviewRow => ({
+    ref,
     label,
     exact,
     printed,
     text: printed.map((q) => formatQuanta(q, decimals)),
   });
-
   return {
     node: { id: req.node.id, code: req.node.code, name: req.node.name, kind: req.node.kind },
     columns: req.columns.map((c) => ({ ...c, label: columnLabel(c) })),
@@ -135,9 +144,9 @@ export function buildOverview(req: OverviewRequest, buckets: readonly TotalBucke
     unitLabel: unitLabel(req.unit),
     priceYear: req.priceYear,
     note: priceNote(req.priceYear),
-    total: toRow(req.node, req.node.name, totalExact, rounded.printed),
-    rows: parts.map((p, i) =>
-      toRow(p.node, p.node ? p.node.name : UNALLOCATED_LABEL, p.exact, rounded.children[i]?.printed ?? []),
+    total: toRow({ ...req.node }, req.node.name, totalExact, rounded.printed),
+    rows: rows.map((r, i) =>
+      toRow(r.ref, r.ref ? r.ref.name : UNALLOCATED_LABEL, r.exact, rounded.children[i]?.printed ?? []),
     ),
   };
 }

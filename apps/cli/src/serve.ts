@@ -1,0 +1,38 @@
+import { buildApp } from "@bevilling/server";
+import { loadDemo } from "@bevilling/services";
+import type { Command } from "./commands.ts";
+
+/**
+ * Serves the API until SIGINT/SIGTERM. The database handle stays open while serving (the CLI's
+ * main closes it afterwards), which keeps the data-directory lock held for the whole run.
+ */
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Start serveren (PORT, HOST; --demo indlæser demodata først)",
+  usage: "bevilling serve [--port 3000] [--host 127.0.0.1] [--demo]",
+  options: { port: { type: "string" }, host: { type: "string" }, demo: { type: "boolean" } },
+  async run({ db, io, values }) {
+    if (values.demo) {
+      const r = await loadDemo(db.db);
+      io.err(`Demodata klar: ${r.municipalities.map((m) => m.name).join(", ")}`);
+    }
+    const port = Number((values.port as string | undefined) ?? process.env.PORT ?? 3000);
+    const host = (values.host as string | undefined) ?? process.env.HOST ?? "127.0.0.1";
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Ugyldig port: ${port}`);
+    const app = await buildApp({ db: db.db, logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+    const address = await app.listen({ port, host });
+    io.out(`Bevilling kører på ${address} (database: ${db.engine}, ${db.location})`);
+    io.out(`API-beskrivelse: ${address}/api/openapi.json`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    io.err("Stopper…");
+    await app.close();
+  },
+};

@@ -5,6 +5,7 @@ import {
   type AmountUnit,
   buildTree,
   type Column,
+  type MunicipalitySettings,
   NODE_KIND_LABEL,
   parseColumn,
   parseUnit,
@@ -22,6 +23,7 @@ import {
 } from "@bevilling/db";
 import { formatFileError } from "@bevilling/io";
 import {
+  changeSettings,
   DATA_SETS,
   type DataSet,
   ensureMunicipality,
@@ -168,10 +170,23 @@ export const commands: Command[] = [
   },
   {
     name: "municipality",
-    summary: "Vis kommuner eller opret en ny: municipality list | municipality create",
+    summary: "Kommuner: municipality list | create | show | set (indstillinger)",
     usage:
-      "bevilling municipality list\n  bevilling municipality create --code 340 --name Sorø --budget-year 2025",
-    options: { code: { type: "string" }, name: { type: "string" }, "budget-year": { type: "string" } },
+      "bevilling municipality list\n  bevilling municipality create --code 340 --name Sorø --budget-year 2025\n" +
+      "  bevilling municipality show -m 340\n" +
+      "  bevilling municipality set -m 340 [--budget-year 2026] [--first-year 2024] [--last-year 2029]\n" +
+      "    [--price-year 2026] [--index-rule total|by_group] [--sign overspend_negative|overspend_positive]",
+    options: {
+      ...M,
+      code: { type: "string" },
+      name: { type: "string" },
+      "budget-year": { type: "string" },
+      "first-year": { type: "string" },
+      "last-year": { type: "string" },
+      "price-year": { type: "string" },
+      "index-rule": { type: "string" },
+      sign: { type: "string" },
+    },
     positionals: 1,
     async run({ db, io, values, positionals }) {
       const action = positionals[0] ?? "list";
@@ -187,7 +202,54 @@ export const commands: Command[] = [
         );
         return;
       }
-      if (action !== "create") throw new UsageError(`ukendt handling "${action}" (list eller create)`);
+      if (action === "show" || action === "set") {
+        let m = await municipalityOf(db, values);
+        if (action === "set") {
+          const rule = str(values["index-rule"]);
+          if (rule !== undefined && rule !== "total" && rule !== "by_group")
+            throw new UsageError("--index-rule skal være total eller by_group");
+          const sign = str(values.sign);
+          if (sign !== undefined && sign !== "overspend_negative" && sign !== "overspend_positive") {
+            throw new UsageError("--sign skal være overspend_negative eller overspend_positive");
+          }
+          const patch: Partial<MunicipalitySettings> = {};
+          const set = <K extends keyof MunicipalitySettings>(
+            k: K,
+            v: MunicipalitySettings[K] | undefined,
+          ) => {
+            if (v !== undefined) patch[k] = v;
+          };
+          set("budgetYear", int(values["budget-year"], "budget-year"));
+          set("firstYear", int(values["first-year"], "first-year"));
+          set("lastYear", int(values["last-year"], "last-year"));
+          set("defaultPriceYear", int(values["price-year"], "price-year"));
+          set("priceIndexRule", rule);
+          set("signConvention", sign);
+          if (Object.keys(patch).length === 0) throw new UsageError("angiv mindst én indstilling");
+          m = await changeSettings(db.db, m, patch);
+        }
+        const s = m.settings;
+        io.out(
+          renderTable(
+            [["Indstilling", "Værdi"]],
+            [
+              ["Kommune", `${m.name} (${m.code})`],
+              ["Budgetår", String(s.budgetYear)],
+              ["År i spil", `${s.firstYear}-${s.lastYear}`],
+              ["Standardprisniveau", `${s.defaultPriceYear}-priser`],
+              [
+                "Prisindeks anvendes",
+                s.priceIndexRule === "total" ? "samlet (vægtet) indeks" : "indeks pr. artsgruppe",
+              ],
+              ["Merforbrug i tekster", s.signConvention === "overspend_negative" ? "med minus" : "med plus"],
+            ],
+            { rightFrom: 99 },
+          ),
+        );
+        return;
+      }
+      if (action !== "create")
+        throw new UsageError(`ukendt handling "${action}" (list, create, show eller set)`);
       const budgetYear = int(values["budget-year"], "budget-year");
       if (budgetYear === undefined) throw new UsageError("--budget-year mangler");
       const r = await ensureMunicipality(db.db, {

@@ -123,6 +123,25 @@ describe.each(testEngines())("the command line on %s", (engine) => {
     expect(list.out.join("\n")).toContain("boligtest");
   });
 
+  it("shows and changes the municipality's settings, validated as a whole", async () => {
+    const set = capture();
+    expect(
+      await main(
+        ["municipality", "set", "-m", "330", "--sign", "overspend_positive", "--index-rule", "total"],
+        set.io,
+        env,
+      ),
+    ).toBe(0);
+    expect(set.out.join("\n")).toMatch(/Merforbrug i tekster\s+med plus/);
+    expect(set.out.join("\n")).toMatch(/Prisindeks anvendes\s+samlet \(vægtet\) indeks/);
+    const bad = capture();
+    expect(await main(["municipality", "set", "-m", "330", "--budget-year", "2040"], bad.io, env)).toBe(1);
+    expect(bad.err.join("\n")).toContain("budgetåret skal ligge mellem første og sidste år");
+    const show = capture();
+    expect(await main(["municipality", "show", "-m", "330"], show.io, env)).toBe(0);
+    expect(show.out.join("\n")).toMatch(/Budgetår\s+2023/);
+  });
+
   it("exports XLSX and CSV files", async () => {
     const out = join(work, `export-${engine}.xlsx`);
     const c = capture();

@@ -19,6 +19,7 @@ import {
 } from "@bevilling/db";
 import { type Cell, writeCsv, writeXlsx } from "@bevilling/io";
 import type { Kysely } from "kysely";
+import { BadRequest } from "./errors.ts";
 import type { MappingInput } from "./mapping.ts";
 import type { OverviewResponse } from "./overview.ts";
 

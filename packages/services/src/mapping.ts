@@ -6,6 +6,9 @@
  */
 import { z } from "zod";
 
+// User-facing text is Danish, zod's own messages included (wrong type, unknown enum value).
+z.config(z.locales.da());
+
 const column = z.string().trim().min(1, "kolonnenavn mangler");
 const year = z.number().int().min(1900).max(2200);
 

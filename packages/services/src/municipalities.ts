@@ -1,5 +1,5 @@
 import { defaultSettings, type Municipality, type MunicipalitySettings } from "@bevilling/core";
-import { createMunicipality, type Database, findMunicipality } from "@bevilling/db";
+import { createMunicipality, type Database, findMunicipality, updateSettings } from "@bevilling/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { BadRequest, NotFound } from "./errors.ts";
@@ -40,8 +40,9 @@ export async function ensureMunicipality(
   db: Kysely<Database>,
   input: { code: string; name: string; budgetYear: number; settings?: Partial<MunicipalitySettings> },
 ): Promise<{ municipality: Municipality; created: boolean }> {
+  // By code only: a new municipality must not be mistaken for an existing one of the same name.
   const existing = await findMunicipality(db, input.code);
-  if (existing) return { municipality: existing, created: false };
+  if (existing && existing.code === input.code) return { municipality: existing, created: false };
   const parsed = createMunicipalitySchema.safeParse(input);
   if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join("; "));
   const settings = { ...defaultSettings(input.budgetYear), ...input.settings };
@@ -49,4 +50,16 @@ export async function ensureMunicipality(
     municipality: await createMunicipality(db, { code: input.code, name: input.name, settings }),
     created: true,
   };
+}
+
+/** Changes some settings; the result is validated as a whole (budget year inside the years in play). */
+export async function changeSettings(
+  db: Kysely<Database>,
+  m: Municipality,
+  patch: Partial<MunicipalitySettings>,
+): Promise<Municipality> {
+  const next = settingsSchema.safeParse({ ...m.settings, ...patch });
+  if (!next.success) throw new BadRequest(next.error.issues.map((i) => i.message).join("; "));
+  await updateSettings(db, m.id, next.data);
+  return { ...m, settings: next.data };
 }

@@ -1,0 +1,17 @@
+import type { Route } from "../routes.ts";
+import { exportRoutes } from "./export.ts";
+import { importRoutes } from "./imports.ts";
+import { municipalityRoutes } from "./municipalities.ts";
+import { nodeRoutes } from "./nodes.ts";
+import { priceRoutes } from "./prices.ts";
+import { systemRoutes } from "./system.ts";
+
+/** Every route of the API, in the order the documentation lists them. */
+export const ROUTES: readonly Route[] = [
+  ...systemRoutes,
+  ...municipalityRoutes,
+  ...nodeRoutes,
+  ...importRoutes,
+  ...priceRoutes,
+  ...exportRoutes,
+];

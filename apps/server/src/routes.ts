@@ -1,0 +1,167 @@
+/**
+ * The route registry. Every endpoint is one declaration: method, address, Danish summary, the
+ * permission it needs, zod schemas for its input and a description of its answer. The same
+ * declaration registers the fastify route, validates the request and writes the OpenAPI
+ * document, so the documentation, the validation and the access rules cannot drift apart.
+ */
+import type { Database } from "@bevilling/db";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { type Issue, RequestInvalid } from "./errors.ts";
+
+/**
+ * What a caller must be allowed to do. Sign-in comes later; until then the level is only
+ * recorded (route config and OpenAPI `x-access`) so that enforcing it needs no route changes.
+ */
+export type Access = "public" | "read" | "write" | "admin";
+export const ACCESS_LEVELS: readonly Access[] = ["public", "read", "write", "admin"];
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type Tag = "System" | "Kommuner" | "Organisation" | "Oversigt" | "Import" | "Prisindeks" | "Eksport";
+
+export interface ResponseSpec {
+  /** Status of a successful answer (default 200). */
+  status?: number;
+  description: string;
+  /** Media types of the answer when it is not (only) JSON, e.g. file downloads. */
+  mediaTypes?: readonly string[];
+  /** Error answers particular to the route (status → description), for the documentation. */
+  errors?: Readonly<Record<number, string>>;
+}
+
+export interface AppContext {
+  db: Kysely<Database>;
+  /** The OpenAPI document, built once from the registry. */
+  openapi(): object;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  app: AppContext;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+> {
+  method: Method;
+  url: `/api/${string}`;
+  summary: string;
+  description?: string;
+  tags: readonly Tag[];
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: ResponseSpec;
+  /** Returns the JSON answer, or the reply itself after sending something else (a file). */
+  handler(input: HandlerInput<Out<P>, Out<Q>, Out<B>>): Promise<unknown>;
+}
+
+/** A declared route with its input types erased, as kept in the registry. */
+export interface Route {
+  method: Method;
+  url: `/api/${string}`;
+  summary: string;
+  description?: string;
+  tags: readonly Tag[];
+  access: Access;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: ResponseSpec;
+  handler(input: HandlerInput<unknown, unknown, unknown>): Promise<unknown>;
+}
+
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): Route {
+  // The handler is only ever called with input parsed by the route's own schemas.
+  return spec as unknown as Route;
+}
+
+const daLocale = z.locales.da().localeError;
+
+/** zod's Danish messages, except that a missing value says so plainly instead of "fik undefined". */
+const danishErrors: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === "invalid_type" && issue.input === undefined) return "mangler";
+  return daLocale(issue);
+};
+
+type Part = "params" | "query" | "body";
+
+function toIssues(part: Part, error: z.ZodError): Issue[] {
+  return error.issues.flatMap((i): Issue[] => {
+    const path = [part, ...i.path.map(String)];
+    if (i.code === "unrecognized_keys") {
+      return i.keys.map((k) => ({ field: [...path, k].join("."), reason: "ukendt felt" }));
+    }
+    return [{ field: path.join("."), reason: i.message }];
+  });
+}
+
+function parseInput<S extends z.ZodType>(
+  part: Part,
+  schema: S,
+  value: unknown,
+  issues: Issue[],
+): z.output<S> {
+  const r = schema.safeParse(value, { error: danishErrors });
+  if (r.success) return r.data;
+  issues.push(...toIssues(part, r.error));
+  return undefined as z.output<S>;
+}
+
+export function registerRoute(app: FastifyInstance, ctx: AppContext, route: Route): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    config: { access: route.access },
+    handler: async (req, reply) => {
+      const issues: Issue[] = [];
+      const params = route.params ? parseInput("params", route.params, req.params, issues) : undefined;
+      const query = route.query ? parseInput("query", route.query, req.query, issues) : undefined;
+      const body = route.body ? parseInput("body", route.body, req.body, issues) : undefined;
+      if (issues.length > 0) throw new RequestInvalid(issues);
+      const result = await route.handler({ params, query, body, app: ctx, req, reply });
+      if (result === reply) return reply;
+      if (route.response.status !== undefined) reply.code(route.response.status);
+      return result;
+    },
+  });
+}
+
+/**
+ * onRoute hook: a route without a valid permission is refused when it is registered, so one
+ * cannot slip in unnoticed before sign-in starts enforcing them.
+ */
+export function requireAccess(route: RouteOptions): void {
+  const access = route.config?.access;
+  if (access === undefined || !ACCESS_LEVELS.includes(access)) {
+    throw new Error(`Ruten ${String(route.method)} ${route.url} mangler en gyldig adgang (access)`);
+  }
+}
+
+export interface RouteInfo {
+  method: Method;
+  url: string;
+  access: Access;
+  summary: string;
+}

@@ -1,0 +1,103 @@
+import { Writable } from "node:stream";
+import type { Database } from "@bevilling/db";
+import Fastify from "fastify";
+import type { Kysely } from "kysely";
+import { describe, expect, it } from "vitest";
+import { ROUTES } from "../src/api/index.ts";
+import { ACCESS_LEVELS, buildApp, listRoutes } from "../src/index.ts";
+import { registerRoute, requireAccess } from "../src/routes.ts";
+
+describe("route registry", () => {
+  it("gives every route a permission, a Danish summary and a tag", () => {
+    expect(ROUTES.length).toBeGreaterThan(15);
+    for (const r of ROUTES) {
+      const name = `${r.method} ${r.url}`;
+      expect(ACCESS_LEVELS, name).toContain(r.access);
+      expect(r.summary.length, name).toBeGreaterThan(3);
+      expect(r.tags.length, name).toBeGreaterThan(0);
+      expect(r.response.description.length, name).toBeGreaterThan(3);
+    }
+    expect(new Set(ROUTES.map((r) => `${r.method} ${r.url}`)).size).toBe(ROUTES.length);
+  });
+
+  it("lists the routes with the permission each needs", () => {
+    const byRoute = Object.fromEntries(listRoutes().map((r) => [`${r.method} ${r.url}`, r.access]));
+    expect(byRoute).toMatchObject({
+      "GET /api/health": "public",
+      "GET /api/openapi.json": "public",
+      "GET /api/municipalities": "read",
+      "POST /api/municipalities": "admin",
+      "GET /api/nodes/:id/overview": "read",
+      "POST /api/municipalities/:m/imports": "write",
+      "PUT /api/municipalities/:m/mappings/:name": "write",
+      "POST /api/municipalities/:m/price-indexes": "write",
+      "GET /api/municipalities/:m/export": "read",
+    });
+    // Every write goes through a permission above read.
+    for (const r of listRoutes())
+      if (r.method !== "GET") expect(["write", "admin"], r.url).toContain(r.access);
+  });
+
+  it("refuses to register a route that does not declare its access", async () => {
+    const app = Fastify();
+    app.addHook("onRoute", requireAccess);
+    expect(() => app.get("/api/uden-adgang", async () => "x")).toThrow(/mangler en gyldig adgang/);
+    expect(() =>
+      app.route({
+        method: "GET",
+        url: "/api/forkert",
+        config: { access: "alle" as never },
+        handler: async () => "x",
+      }),
+    ).toThrow(/mangler en gyldig adgang/);
+    expect(() =>
+      app.route({ method: "GET", url: "/api/ok", config: { access: "read" }, handler: async () => "x" }),
+    ).not.toThrow();
+    await app.close();
+  });
+
+  it("registers exactly the routes of the registry, each with its access in the route config", async () => {
+    const seen: { method: string; url: string; access: unknown }[] = [];
+    const probe = Fastify();
+    probe.addHook("onRoute", (r) => {
+      seen.push({ method: String(r.method), url: r.url, access: r.config?.access });
+    });
+    // buildApp registers through the same wrapper; replay it on a probe to read the configs.
+    for (const r of ROUTES) registerRoute(probe, { db: {} as Kysely<Database>, openapi: () => ({}) }, r);
+    const gets = seen.filter((s) => s.method !== "HEAD");
+    expect(gets.map((s) => [s.method, s.url, s.access])).toEqual(
+      ROUTES.map((r) => [r.method, r.url, r.access]),
+    );
+    await probe.close();
+    const app = await buildApp({ db: {} as Kysely<Database> });
+    for (const r of ROUTES) expect(app.hasRoute({ method: r.method, url: r.url }), r.url).toBe(true);
+    await app.close();
+  });
+
+  it("answers an unexpected failure with 500 and a Danish message, logging it without the request body", async () => {
+    const log: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        log.push(String(chunk));
+        done();
+      },
+    });
+    // A database object without methods makes every query throw a TypeError deep inside a route.
+    const app = await buildApp({ db: {} as Kysely<Database>, logger: { level: "error", stream } });
+    const secret = Buffer.from("Hemmelig;Linje\n1;2\n").toString("base64");
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/municipalities/340/imports",
+      payload: { fileName: "løn.csv", content: secret, mappingName: "standard-beloeb" },
+    });
+    await app.close();
+    expect(r.statusCode).toBe(500);
+    expect(r.json()).toEqual({ error: "Der opstod en intern fejl" });
+    expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    const text = log.join("");
+    expect(text).toContain("uventet fejl");
+    expect(text).toContain("TypeError");
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain("løn.csv");
+  });
+});

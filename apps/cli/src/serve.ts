@@ -1,6 +1,21 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { buildApp } from "@bevilling/server";
 import { loadDemo } from "@bevilling/services";
 import type { Command } from "./commands.ts";
+
+/**
+ * The built web application: BEVILLING_WEB_ROOT, beside the production bundle (dist/web), or the
+ * workspace's apps/web/dist when running from source.
+ */
+function findWebRoot(): string | undefined {
+  const candidates = [
+    process.env.BEVILLING_WEB_ROOT,
+    fileURLToPath(new URL("../web/", import.meta.url)),
+    fileURLToPath(new URL("../../web/dist/", import.meta.url)),
+  ];
+  return candidates.find((d): d is string => d !== undefined && existsSync(`${d}/index.html`));
+}
 
 /**
  * Serves the API until SIGINT/SIGTERM. The database handle stays open while serving (the CLI's
@@ -19,7 +34,9 @@ export const serveCommand: Command = {
     const port = Number((values.port as string | undefined) ?? process.env.PORT ?? 3000);
     const host = (values.host as string | undefined) ?? process.env.HOST ?? "127.0.0.1";
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Ugyldig port: ${port}`);
-    const app = await buildApp({ db: db.db, logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+    const webRoot = findWebRoot();
+    if (!webRoot) io.err("Webappen er ikke bygget (kør npm run build:web); kun API'et serveres.");
+    const app = await buildApp({ db: db.db, webRoot, logger: { level: process.env.LOG_LEVEL ?? "warn" } });
     const address = await app.listen({ port, host });
     io.out(`Bevilling kører på ${address} (database: ${db.engine}, ${db.location})`);
     io.out(`API-beskrivelse: ${address}/api/openapi.json`);

@@ -5,6 +5,7 @@ import { ROUTES } from "./api/index.ts";
 import { installErrorHandling } from "./errors.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { type AppContext, registerRoute, requireAccess } from "./routes.ts";
+import { registerWeb } from "./web.ts";
 
 /** Room for a large ledger extract: a 45 MB file is 60 MB once base64-encoded in JSON. */
 export const BODY_LIMIT = 60 * 1024 * 1024;
@@ -26,6 +27,8 @@ function bigintAsString(_key: string, value: unknown): unknown {
 export async function buildApp(opts: {
   db: Kysely<Database>;
   logger?: boolean | object;
+  /** The built web application to serve at "/", if any. */
+  webRoot?: string | undefined;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: (opts.logger ?? false) as FastifyServerOptions["logger"],
@@ -33,7 +36,10 @@ export async function buildApp(opts: {
   });
   app.setReplySerializer((payload) => JSON.stringify(payload, bigintAsString));
   app.addHook("onSend", async (_req, reply, payload) => {
+    // The web application's pages set their own, less strict policy (registerWeb).
+    const own = reply.getHeader("content-security-policy");
     reply.headers(SECURITY_HEADERS);
+    if (own) reply.header("content-security-policy", own);
     return payload;
   });
   app.addHook("onRoute", requireAccess);
@@ -48,6 +54,7 @@ export async function buildApp(opts: {
     },
   };
   for (const route of ROUTES) registerRoute(app, ctx, route);
+  if (opts.webRoot) registerWeb(app, opts.webRoot);
   await app.ready();
   return app;
 }

@@ -2,6 +2,7 @@ export * from "./demo.ts";
 export * from "./errors.ts";
 export * from "./export.ts";
 export * from "./import.ts";
+export * from "./inspect.ts";
 export * from "./mapping.ts";
 export * from "./municipalities.ts";
 export * from "./overview.ts";

@@ -54,8 +54,19 @@ function shape(o: OverviewResponse) {
     note: o.note,
     node: o.path.length === 1 ? "(rod)" : o.node.code,
     path: o.path.slice(1).map((p) => p.code),
-    total: { label: o.path.length === 1 ? "(rod)" : o.total.label, exact: o.total.exact, printed: o.total.printed, text: o.total.text },
-    rows: o.rows.map((r) => ({ code: r.ref?.code ?? null, label: r.label, exact: r.exact, printed: r.printed, text: r.text })),
+    total: {
+      label: o.path.length === 1 ? "(rod)" : o.total.label,
+      exact: o.total.exact,
+      printed: o.total.printed,
+      text: o.total.text,
+    },
+    rows: o.rows.map((r) => ({
+      code: r.ref?.code ?? null,
+      label: r.label,
+      exact: r.exact,
+      printed: r.printed,
+      text: r.text,
+    })),
   };
 }
 
@@ -173,7 +184,12 @@ describe.each(testEngines())("export and import again on %s", (engine) => {
           });
           for (const { set, file } of files) {
             if (isHeaderOnly(file.bytes)) continue;
-            const r = await runImport(other.db, restored, { fileName: file.fileName, bytes: file.bytes }, mapping(set));
+            const r = await runImport(
+              other.db,
+              restored,
+              { fileName: file.fileName, bytes: file.bytes },
+              mapping(set),
+            );
             expect(r.unchanged).toBe(false);
           }
           expect(await allOverviews(other.db, restored)).toEqual(await allOverviews(h.db, m));
@@ -197,7 +213,9 @@ describe.each(testEngines())("export and import again on %s", (engine) => {
           if ("errors" in sheet) throw new Error(sheet.errors.map((e) => e.reason).join("; "));
           expect(sheet.sheet).toBe(SHEET_OF[set]);
           expect(sheet.rows.map((r) => r.line)).toEqual(sheet.rows.map((_, i) => i + 1));
-          expect(normalise(sheet.rows.map((r) => r.cells))).toEqual(normalise(await dataSetCells(h.db, m, set)));
+          expect(normalise(sheet.rows.map((r) => r.cells))).toEqual(
+            normalise(await dataSetCells(h.db, m, set)),
+          );
         }
         // The workbook is an import file too: each sheet, read with its standard mapping, is
         // exactly what the municipality already holds.
@@ -210,7 +228,10 @@ describe.each(testEngines())("export and import again on %s", (engine) => {
             { fileName: xlsx.fileName, bytes: xlsx.bytes },
             mappingSchema.parse({ ...STANDARD_MAPPINGS[MAPPING_OF[set]], format: { sheet: SHEET_OF[set] } }),
           );
-          expect({ set, changed: r.changed }).toEqual({ set, changed: { nodes: 0, accounts: 0, amounts: 0, months: 0 } });
+          expect({ set, changed: r.changed }).toEqual({
+            set,
+            changed: { nodes: 0, accounts: 0, amounts: 0, months: 0 },
+          });
         }
       });
     });

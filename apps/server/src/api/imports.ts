@@ -1,6 +1,7 @@
 import type { Municipality } from "@bevilling/core";
 import { type Database, getMapping, listImports, listMappings, saveMapping } from "@bevilling/db";
 import {
+  inspectFile,
   type Mapping,
   mappingSchema,
   NotFound,
@@ -86,7 +87,36 @@ const mappingParams = municipalityParams.extend({
   name: nameSchema.meta({ description: "Opsætningens navn" }),
 });
 
+const inspectBody = z.strictObject({
+  fileName: z.string().trim().min(1, "mangler").max(255, "må højst have 255 tegn"),
+  content: base64Schema,
+  sheet: z
+    .union([z.string().min(1), z.number().int().min(1)])
+    .optional()
+    .meta({ description: "Ark (navn eller nummer fra 1)" }),
+  separator: z.enum([";", ",", "\t"]).optional(),
+  encoding: z.enum(["utf-8", "windows-1252"]).optional(),
+});
+
 export const importRoutes = [
+  defineRoute({
+    method: "POST",
+    url: "/api/files/inspect",
+    summary: "Se en fils kolonner og første rækker",
+    description:
+      "Til opsætning af en import: overskriften og de første 20 rækker, som de vil blive læst. Intet gemmes.",
+    tags: ["Import"],
+    access: "write",
+    body: inspectBody,
+    response: { description: "Overskrift, de første rækker, antal rækker, tegnsæt og skilletegn" },
+    handler: async ({ body }) => {
+      const opts: Parameters<typeof inspectFile>[1] = {};
+      if (body.sheet !== undefined) opts.sheet = body.sheet;
+      if (body.separator) opts.separator = body.separator;
+      if (body.encoding) opts.encoding = body.encoding;
+      return inspectFile({ fileName: body.fileName, bytes: Buffer.from(body.content, "base64") }, opts);
+    },
+  }),
   defineRoute({
     method: "POST",
     url: "/api/municipalities/:m/imports",

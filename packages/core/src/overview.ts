@@ -4,16 +4,16 @@
  * table of seed 000 ("Budget for Økonomiudvalget", 1.000 kr., 2025-priser).
  *
  * Totals arrive pre-aggregated per node and bucket (year, kind, index group, stored price year,
- * category) so a view never scans ledger rows. Each bucket is restated on its own and the parts
- * are added afterwards; the total row is the exact sum of the child rows, then the whole table
- * is rounded with largest remainders so it adds up as printed.
+ * category) so a view never scans ledger rows. Restating is done exactly (see Scale), the total
+ * row is the exact sum of its rows, and the table is rounded with largest remainders only when
+ * printed, so it adds up as printed.
  */
 import type { SpendingCategory } from "./accounts.ts";
 import { type Column, columnLabel } from "./amounts.ts";
 import { formatQuanta } from "./format.ts";
-import { type AmountUnit, unitDecimals, unitLabel, unitQuantum } from "./money.ts";
+import { type AmountUnit, divRoundHalfAwayFromZero, unitDecimals, unitLabel, unitQuantum } from "./money.ts";
 import type { OrgNode } from "./org.ts";
-import { type IndexGroup, type IndexRule, type PriceIndex, restate } from "./prices.ts";
+import { effectiveGroup, type IndexGroup, type IndexRule, indexPoint, type PriceIndex } from "./prices.ts";
 import { roundTableTree } from "./rounding.ts";
 
 export interface TotalBucket {
@@ -54,6 +54,7 @@ export interface OverviewRow {
   /** null for amounts booked directly on the node rather than on a child. */
   ref: RowRef | null;
   label: string;
+  /** The exact value in øre, rounded to whole øre only when it was restated (see Scale). */
   exact: bigint[];
   printed: bigint[];
   text: string[];
@@ -81,13 +82,55 @@ export function priceNote(priceYear: number | null): string {
   return priceYear === null ? "Alle tal er i løbende priser." : `Alle tal er i ${priceYear}-priser.`;
 }
 
-/** Sums buckets into one exact value per column, restating bucket by bucket. */
-export function columnValues(
-  buckets: readonly Omit<TotalBucket, "nodeId">[],
-  columns: readonly Column[],
+/**
+ * Exact restatement. Restating is linear per (index group, stored price year): the sum of
+ * amounts × I(T)/I(P) is (sum of amounts) × I(T)/I(P). So every value of a view is kept as an
+ * exact rational over one common denominator D (the least common multiple of the index points
+ * of the stored price years involved) and only rounded when printed. A node's row in its
+ * parent's view and the node's own total are then the same number, rows add up to totals
+ * without rounding residue, and nothing booked directly on a node is invented.
+ */
+export interface Scale {
+  /** Common denominator of the scaled values; 1 for current prices. */
+  denominator: bigint;
+  scaled(b: Omit<TotalBucket, "nodeId">): bigint;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+export function scaleFor(
+  buckets: Iterable<Omit<TotalBucket, "nodeId">>,
   priceYear: number | null,
   index: PriceIndex,
   rule: IndexRule,
+): Scale {
+  if (priceYear === null) return { denominator: 1n, scaled: (b) => b.amount };
+  let d = 1n;
+  for (const b of buckets) {
+    if (b.priceYear === priceYear) continue;
+    const p = indexPoint(index, effectiveGroup(rule, b.indexGroup), b.priceYear);
+    d = (d / gcd(d, p)) * p;
+  }
+  return {
+    denominator: d,
+    scaled: (b) => {
+      if (b.priceYear === priceYear) return b.amount * d;
+      const g = effectiveGroup(rule, b.indexGroup);
+      return (b.amount * indexPoint(index, g, priceYear) * d) / indexPoint(index, g, b.priceYear);
+    },
+  };
+}
+
+/** Sums buckets into one scaled value per column (øre × scale.denominator). */
+export function columnValues(
+  buckets: readonly Omit<TotalBucket, "nodeId">[],
+  columns: readonly Column[],
+  scale: Scale,
   categories?: readonly SpendingCategory[],
 ): bigint[] {
   const pos = new Map<string, number>();
@@ -99,9 +142,7 @@ export function columnValues(
     const i = pos.get(`${b.year}:${b.kind}`);
     if (i === undefined) continue;
     if (categories && !categories.includes(b.category)) continue;
-    const v =
-      priceYear === null ? b.amount : restate(b.amount, b.priceYear, priceYear, b.indexGroup, index, rule);
-    out[i] = (out[i] as bigint) + v;
+    out[i] = (out[i] as bigint) + scale.scaled(b);
   }
   return out;
 }
@@ -116,24 +157,34 @@ export function buildOverview(
   own: readonly Omit<TotalBucket, "nodeId">[],
   parts: readonly OverviewPart[],
 ): Overview {
+  const inView = (b: Omit<TotalBucket, "nodeId">) =>
+    req.columns.some((c) => c.year === b.year && c.kind === b.kind) &&
+    (!req.categories || req.categories.includes(b.category));
+  const scale = scaleFor(
+    [...own, ...parts.flatMap((p) => p.buckets)].filter(inView),
+    req.priceYear,
+    req.index,
+    req.rule,
+  );
   const values = (b: readonly Omit<TotalBucket, "nodeId">[]) =>
-    columnValues(b, req.columns, req.priceYear, req.index, req.rule, req.categories);
-  const totalExact = values(own);
-  const rows: { ref: RowRef | null; exact: bigint[] }[] = parts.map((p) => ({
+    columnValues(b, req.columns, scale, req.categories);
+  const total = values(own);
+  const rows: { ref: RowRef | null; scaled: bigint[] }[] = parts.map((p) => ({
     ref: p.ref,
-    exact: values(p.buckets),
+    scaled: values(p.buckets),
   }));
-  const unallocated = totalExact.map((v, i) => rows.reduce((acc, r) => acc - (r.exact[i] as bigint), v));
-  if (rows.length > 0 && unallocated.some((v) => v !== 0n)) rows.push({ ref: null, exact: unallocated });
+  const unallocated = total.map((v, i) => rows.reduce((acc, r) => acc - (r.scaled[i] as bigint), v));
+  if (rows.length > 0 && unallocated.some((v) => v !== 0n)) rows.push({ ref: null, scaled: unallocated });
 
+  const d = scale.denominator;
   const quantum = unitQuantum(req.unit);
   const decimals = unitDecimals(req.unit);
-  const table: TableRow = { values: totalExact, children: rows.map((r) => ({ values: r.exact })) };
-  const rounded = roundTableTree(table, quantum);
-  const toRow = (ref: RowRef | null, label: string, exact: bigint[], printed: bigint[]): OverviewRow => ({
+  const table: TableRow = { values: total, children: rows.map((r) => ({ values: r.scaled })) };
+  const rounded = roundTableTree(table, quantum * d);
+  const toRow = (ref: RowRef | null, label: string, scaled: bigint[], printed: bigint[]): OverviewRow => ({
     ref,
     label,
-    exact,
+    exact: scaled.map((v) => divRoundHalfAwayFromZero(v, d)),
     printed,
     text: printed.map((q) => formatQuanta(q, decimals)),
   });
@@ -144,9 +195,9 @@ export function buildOverview(
     unitLabel: unitLabel(req.unit),
     priceYear: req.priceYear,
     note: priceNote(req.priceYear),
-    total: toRow({ ...req.node }, req.node.name, totalExact, rounded.printed),
+    total: toRow({ ...req.node }, req.node.name, total, rounded.printed),
     rows: rows.map((r, i) =>
-      toRow(r.ref, r.ref ? r.ref.name : UNALLOCATED_LABEL, r.exact, rounded.children[i]?.printed ?? []),
+      toRow(r.ref, r.ref ? r.ref.name : UNALLOCATED_LABEL, r.scaled, rounded.children[i]?.printed ?? []),
     ),
   };
 }

@@ -8,8 +8,8 @@
  *
  * Rounding contract: restating n parts separately and adding them differs from restating their
  * sum by at most floor((n + 1) / 2) øre, because each of the n + 1 roundings moves a value by at
- * most half an øre. Views therefore restate per stored bucket and add afterwards, so a printed
- * total is always the sum of its printed parts.
+ * most half an øre. Views avoid that residue altogether: they keep restated values as exact
+ * rationals and round only when printing (core/src/overview.ts, Scale).
  */
 import { mulDivRound } from "./money.ts";
 

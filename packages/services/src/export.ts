@@ -116,7 +116,10 @@ export async function dataSetCells(db: Kysely<Database>, m: Municipality, set: D
           n.code,
           n.name,
           NODE_KIND_LABEL[n.kind].toLowerCase(),
-          byId.get(n.parentId as number)?.code ?? "",
+          // The root is written as blank: the file then reads into a municipality with another code.
+          byId.get(n.parentId as number)?.parentId === null
+            ? ""
+            : (byId.get(n.parentId as number)?.code ?? ""),
           String(n.validFrom),
           n.validTo === null ? "" : String(n.validTo),
         ]),

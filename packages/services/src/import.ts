@@ -322,7 +322,8 @@ export async function runImport(
         }
         return;
       }
-      const name = lc.name >= 0 ? cellText(cells[lc.name]) || code : code;
+      // A file that names nodes by code only must not rename them to their codes.
+      const name = (lc.name >= 0 ? cellText(cells[lc.name]) : "") || nodesByCode.get(code)?.name || code;
       const isLast = depth === levelCols.length - 1 || !cellText(cells[levelCols[depth + 1]?.code ?? -1]);
       const vf = isLast && validFromCol >= 0 ? parseYearCell(cells[validFromCol]) : undefined;
       const vtText = isLast && validToCol >= 0 ? cellText(cells[validToCol]) : "";
@@ -341,6 +342,18 @@ export async function runImport(
       const planned = plan.nodes.get(code);
       if (existing && existing.parentId === null) {
         fail(line, header(lc.code), `koden "${code}" er kommunens egen kode`, "niveau");
+        ok = false;
+        return;
+      }
+      const parentKind =
+        depth === 0 ? root.kind : (plan.nodes.get(parentCode)?.kind ?? nodesByCode.get(parentCode)?.kind);
+      if (parentKind && !allowedChildKinds(parentKind).includes(lc.kind)) {
+        fail(
+          line,
+          header(lc.code),
+          `en ${NODE_KIND_LABEL[lc.kind].toLowerCase()} kan ikke ligge direkte under en ${NODE_KIND_LABEL[parentKind].toLowerCase()}`,
+          "niveau",
+        );
         ok = false;
         return;
       }
@@ -698,8 +711,6 @@ export async function runImport(
     }
   }
   if (errors.length > 0) throw new ImportFailed(errors, omitted);
-  if (plan.rows === 0)
-    throw new ImportFailed([{ file, reason: "Filen har ingen datarækker under overskriften" }]);
 
   const result: ImportResult = {
     fileName: file,
@@ -764,7 +775,7 @@ export async function runImport(
           amount: m.amount,
         })),
       );
-      await recomputeAnnualActuals(trx, municipality.id, [
+      result.changed.amounts += await recomputeAnnualActuals(trx, municipality.id, [
         ...new Set([...plan.months.values()].map((m) => m.year)),
       ]);
     }
@@ -846,7 +857,11 @@ function parsePeriod(
       const isDmy = m[3] !== undefined && (m[3] as string).length === 4;
       const year = Number(isDmy ? m[3] : m[1]);
       const month = Number(m[2]);
-      if (month >= 1 && month <= 12) return { year, month };
+      const dayText = isDmy ? m[1] : m[3];
+      const day = dayText === undefined ? 1 : Number(dayText);
+      // Date.UTC rolls 31 February over into March; a real date comes back unchanged.
+      const real = new Date(Date.UTC(year, month - 1, day));
+      if (month >= 1 && month <= 12 && day >= 1 && real.getUTCMonth() === month - 1) return { year, month };
     }
     fail(line, header(mc.date), `"${t}" er ikke en dato eller periode (fx 2024-03-31 eller 2024-03)`, "dato");
     return undefined;

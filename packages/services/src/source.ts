@@ -61,7 +61,7 @@ export async function openTable(
       for (let i = 0; i < rest.length; i += 10_000) {
         yield {
           rows: rest.slice(i, i + 10_000),
-          bytesRead: Math.round((bytes.byteLength * (i + 10_000)) / rest.length),
+          bytesRead: Math.round((bytes.byteLength * Math.min(i + 10_000, rest.length)) / rest.length),
         };
       }
     })(),

@@ -74,15 +74,16 @@ export async function upsertMonths(
 
 /**
  * The year's actuals (regnskab) are the sum of its months, at the year's own prices. Kept as an
- * ordinary amount row so every view reads one table, whatever the source was.
+ * ordinary amount row so every view reads one table, whatever the source was. Returns how many
+ * annual rows changed.
  */
 export async function recomputeAnnualActuals(
   db: Transaction<Database>,
   municipalityId: number,
   years: readonly number[],
-): Promise<void> {
-  if (years.length === 0) return;
-  await sql`
+): Promise<number> {
+  if (years.length === 0) return 0;
+  const res = await sql<{ x: number }>`
     insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
     select municipality_id, node_id, account_id, year, 'actual', year, sum(amount)::bigint
     from actual_month
@@ -90,7 +91,9 @@ export async function recomputeAnnualActuals(
     group by municipality_id, node_id, account_id, year
     on conflict (node_id, account_id, year, kind) do update
       set amount = excluded.amount, price_year = excluded.price_year
-      where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year`.execute(db);
+      where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
+    returning 1 as x`.execute(db);
+  return res.rows.length;
 }
 
 /**

@@ -183,7 +183,7 @@ export async function exportData(
   const base = `bevilling-${slug(m.name)}`;
   if (format === "csv") {
     if (sets.length !== 1)
-      throw new Error(
+      throw new BadRequest(
         "CSV rummer ét datasæt ad gangen: vælg organisation, kontoplan, beløb eller månedsforbrug",
       );
     const set = sets[0] as DataSet;

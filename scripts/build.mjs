@@ -29,4 +29,6 @@ await build({
 });
 // The demo files are read relative to the module (../demo/), so they travel beside the bundle.
 cpSync("packages/services/demo", "dist/demo", { recursive: true });
+// The web application is served from beside the bundle (dist/web), see apps/cli/src/serve.ts.
+cpSync("apps/web/dist", "dist/web", { recursive: true });
 console.log("dist/bin/bevilling.mjs bygget");

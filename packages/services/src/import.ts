@@ -537,7 +537,7 @@ export async function runImport(
 
   const amountOf = (cell: Cell | undefined, line: number, index: number): bigint | undefined => {
     const r = parseAmountOre(cell ?? null, mapping.unit, numberFormat ?? "da");
-    if (!r.ok) return void fail(line, header(index), `"${cellText(cell)}": ${r.reason}`, "beløb");
+    if (!r.ok) return void fail(line, header(index), r.reason, "beløb");
     return r.ore;
   };
 

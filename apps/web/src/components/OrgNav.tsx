@@ -1,0 +1,84 @@
+import { t } from "../i18n/da.ts";
+import { type OverviewParams, overviewHref } from "../lib/overviewParams.ts";
+import { importHref } from "../lib/paths.ts";
+import { Link } from "../lib/router.tsx";
+import type { OrgNode } from "../lib/types.ts";
+
+export interface NavTarget {
+  /** The node whose overview is open (null on other pages of the municipality). */
+  currentId: number | null;
+  importOpen: boolean;
+}
+
+/**
+ * The organisation as a tree that opens along the current path: the municipality, its
+ * committees, and below the open node its children, so a large organisation stays short.
+ */
+export function OrgNav({
+  code,
+  nodes,
+  target,
+  params,
+}: {
+  code: string;
+  nodes: readonly OrgNode[];
+  target: NavTarget;
+  params: OverviewParams;
+}) {
+  const byParent = new Map<number | null, OrgNode[]>();
+  for (const n of nodes) {
+    const list = byParent.get(n.parentId) ?? [];
+    list.push(n);
+    byParent.set(n.parentId, list);
+  }
+  for (const list of byParent.values()) list.sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const open = new Set<number>();
+  for (let cur = target.currentId === null ? undefined : byId.get(target.currentId); cur; ) {
+    open.add(cur.id);
+    cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
+  }
+  const root = byParent.get(null)?.[0];
+
+  const item = (n: OrgNode) => {
+    const children = byParent.get(n.id) ?? [];
+    const expanded = n.parentId === null || open.has(n.id);
+    const current = n.id === target.currentId;
+    return (
+      <li key={n.id}>
+        <Link
+          to={overviewHref(code, n.parentId === null ? null : n.id, params)}
+          aria-current={current ? "page" : undefined}
+          className={current ? "current" : undefined}
+        >
+          {n.name}
+          {n.validTo !== null ? (
+            <span className="muted"> ({t("nav.ended", { year: n.validTo })})</span>
+          ) : null}
+        </Link>
+        {expanded && children.length > 0 ? <ul>{children.map(item)}</ul> : null}
+      </li>
+    );
+  };
+
+  return (
+    <nav className="sidebar" aria-label={t("nav.label")}>
+      <h2 className="sidebar-title">{t("nav.label")}</h2>
+      {root ? <ul className="tree">{item(root)}</ul> : null}
+      <ul className="sidebar-links">
+        <li>
+          <Link
+            to={importHref(code)}
+            aria-current={target.importOpen ? "page" : undefined}
+            className={target.importOpen ? "current" : undefined}
+          >
+            {t("nav.import")}
+          </Link>
+        </li>
+        <li>
+          <Link to="/">{t("nav.municipalities")}</Link>
+        </li>
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Danish number formatting for what the API does not format itself (chart axes, counts, the
+ * import preview's øre). Table cells always use the API's own text, never these.
+ */
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+}
+
+/** 1234567 → "1.234.567"; 1234.5 with 1 decimal → "1.234,5". */
+export function formatNumber(value: number, decimals = 0): string {
+  const negative = value < 0;
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [int = "0", frac] = fixed.split(".");
+  const text = frac === undefined ? groupThousands(int) : `${groupThousands(int)},${frac}`;
+  return negative && Number(fixed) !== 0 ? `-${text}` : text;
+}
+
+/** Øre as a decimal string → kroner, with øre only when there are any: "8049600000" → "80.496.000". */
+export function formatOre(ore: string): string {
+  const negative = ore.startsWith("-");
+  const digits = (negative ? ore.slice(1) : ore).padStart(3, "0");
+  const kr = groupThousands(digits.slice(0, -2).replace(/^0+(?=\d)/, ""));
+  const oere = digits.slice(-2);
+  return `${negative ? "-" : ""}${kr}${oere === "00" ? "" : `,${oere}`}`;
+}
+
+/** Decimals printed per unit: mio. kr. with one decimal, the others whole. */
+export function unitDecimals(unit: "kr" | "tkr" | "mio"): number {
+  return unit === "mio" ? 1 : 0;
+}
+
+/** A printed figure (in quanta of the unit) as a number in the unit: "3883" in mio → 388.3. */
+export function printedValue(printed: string, unit: "kr" | "tkr" | "mio"): number {
+  return Number(printed) / 10 ** unitDecimals(unit);
+}

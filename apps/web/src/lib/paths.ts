@@ -1,0 +1,36 @@
+/** The application's addresses: which view an address shows, and the addresses of the views. */
+export type Route =
+  | { name: "home" }
+  | { name: "overview"; code: string; nodeId: number | null }
+  | { name: "import"; code: string }
+  | { name: "notFound" };
+
+function segment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+export function matchRoute(path: string): Route {
+  const parts = path.replace(/\/+$/, "").split("/").slice(1);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) return { name: "home" };
+  if (parts[0] !== "kommune" || parts[1] === undefined) return { name: "notFound" };
+  const code = segment(parts[1]);
+  if (code === undefined || code === "") return { name: "notFound" };
+  if (parts.length === 2) return { name: "overview", code, nodeId: null };
+  if (parts.length === 3 && parts[2] === "import") return { name: "import", code };
+  if (parts.length === 4 && parts[2] === "enhed" && /^\d{1,9}$/.test(parts[3] ?? "")) {
+    return { name: "overview", code, nodeId: Number(parts[3]) };
+  }
+  return { name: "notFound" };
+}
+
+export function municipalityHref(code: string): string {
+  return `/kommune/${encodeURIComponent(code)}`;
+}
+
+export function importHref(code: string): string {
+  return `${municipalityHref(code)}/import`;
+}

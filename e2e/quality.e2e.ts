@@ -1,0 +1,72 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, openPage, type RunningApp, screenshot, startApp } from "./support/app.ts";
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const PAGES: { name: string; path: string; ready: string }[] = [
+  { name: "forside", path: "/", ready: ".card-list" },
+  { name: "kommune-soroe", path: "/kommune/340", ready: "table.overview" },
+  { name: "oversigt-mio-loebende", path: "/kommune/340?enhed=mio&pris=loebende", ready: "table.overview" },
+  { name: "grafer-soroe", path: "/kommune/340?visning=graf", ready: "svg[role=img]" },
+  { name: "kalundborg-kr", path: "/kommune/326?enhed=kr", ready: "table.overview" },
+  { name: "import", path: "/kommune/340/import", ready: "input[type=file]" },
+  { name: "ukendt-side", path: "/kommune/340/noget/andet", ready: "h1" },
+];
+
+describe("kvalitet på alle sider", () => {
+  it("kører under serverens CSP uden overtrædelser og uden fejl i konsollen", async () => {
+    const { context, page, problems } = await openPage(browser, app, { bypassCSP: false });
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => {
+        const w = window as unknown as { cspViolations?: string[] };
+        w.cspViolations = [...(w.cspViolations ?? []), `${e.violatedDirective} ${e.blockedURI}`];
+      });
+    });
+    for (const p of PAGES) {
+      const res = await page.goto(p.path);
+      expect(res?.headers()["content-security-policy"], p.path).toContain("script-src 'self'");
+      await page.locator(p.ready).first().waitFor();
+      expect(
+        await page.evaluate(() => (window as { cspViolations?: string[] }).cspViolations ?? []),
+        p.path,
+      ).toEqual([]);
+    }
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it("har én h1, et main-landmark, en sidetitel og ingen vandret rulning fra 1280 px til bred skærm", async () => {
+    for (const width of [1280, 1920]) {
+      const { context, page } = await openPage(browser, app);
+      await page.setViewportSize({ width, height: 800 });
+      const titles = new Set<string>();
+      for (const p of PAGES) {
+        await page.goto(p.path);
+        await page.locator(p.ready).first().waitFor();
+        await expect.poll(() => page.locator("h1").count(), { message: p.path }).toBe(1);
+        expect(await page.locator("main#main").count()).toBe(1);
+        expect(await page.locator("header").count()).toBe(1);
+        await expect.poll(() => page.title()).toMatch(/ – Bevilling$/);
+        titles.add(await page.title());
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${p.path} ved ${width} px`).toBeLessThanOrEqual(0);
+        if (width === 1280) await screenshot(page, p.name);
+      }
+      // Every kind of page names itself differently.
+      expect(titles.size).toBe(5);
+      await context.close();
+    }
+  });
+});

@@ -13,14 +13,7 @@ import {
   type SpendingCategory,
   subtree,
 } from "@bevilling/core";
-import {
-  type DatabaseHandle,
-  findNodeByCode,
-  listMappings,
-  listNodes,
-  rootNode,
-  saveMapping,
-} from "@bevilling/db";
+import { type DatabaseHandle, findNodeByCode, listMappings, listNodes, rootNode } from "@bevilling/db";
 import { formatFileError } from "@bevilling/io";
 import {
   changeSettings,
@@ -38,7 +31,9 @@ import {
   requireMunicipality,
   runImport,
   STANDARD_MAPPINGS,
+  saveMappingAs,
 } from "@bevilling/services";
+import { cliActor } from "./actor.ts";
 import { int, type OptionSpec, required, str, UsageError } from "./args.ts";
 import { renderTable } from "./table.ts";
 
@@ -66,6 +61,9 @@ export interface Command {
 }
 
 const M = { municipality: { type: "string", short: "m" } } as const;
+
+/** Commands that change something take a reason, which the audit trail records with the change. */
+const REASON = { reason: { type: "string" } } as const;
 
 async function municipalityOf(db: DatabaseHandle, v: Record<string, string | boolean | undefined>) {
   return requireMunicipality(db.db, required(v.municipality, "municipality"));
@@ -175,9 +173,11 @@ export const commands: Command[] = [
       "bevilling municipality list\n  bevilling municipality create --code 340 --name Sorø --budget-year 2025\n" +
       "  bevilling municipality show -m 340\n" +
       "  bevilling municipality set -m 340 [--budget-year 2026] [--first-year 2024] [--last-year 2029]\n" +
-      "    [--price-year 2026] [--index-rule total|by_group] [--sign overspend_negative|overspend_positive]",
+      "    [--price-year 2026] [--index-rule total|by_group] [--sign overspend_negative|overspend_positive]\n" +
+      '    [--reason "Budgetåret 2026 er begyndt"]',
     options: {
       ...M,
+      ...REASON,
       code: { type: "string" },
       name: { type: "string" },
       "budget-year": { type: "string" },
@@ -226,7 +226,7 @@ export const commands: Command[] = [
           set("priceIndexRule", rule);
           set("signConvention", sign);
           if (Object.keys(patch).length === 0) throw new UsageError("angiv mindst én indstilling");
-          m = await changeSettings(db.db, m, patch);
+          m = await changeSettings(db.db, m, patch, cliActor(), str(values.reason));
         }
         const s = m.settings;
         io.out(
@@ -252,11 +252,12 @@ export const commands: Command[] = [
         throw new UsageError(`ukendt handling "${action}" (list, create, show eller set)`);
       const budgetYear = int(values["budget-year"], "budget-year");
       if (budgetYear === undefined) throw new UsageError("--budget-year mangler");
-      const r = await ensureMunicipality(db.db, {
-        code: required(values.code, "code"),
-        name: required(values.name, "name"),
-        budgetYear,
-      });
+      const r = await ensureMunicipality(
+        db.db,
+        { code: required(values.code, "code"), name: required(values.name, "name"), budgetYear },
+        cliActor(),
+        str(values.reason),
+      );
       io.out(
         r.created
           ? `Oprettet: ${r.municipality.name} (${r.municipality.code})`
@@ -353,9 +354,11 @@ export const commands: Command[] = [
     name: "import",
     summary: "Indlæs en CSV- eller XLSX-fil efter en opsætning (én transaktion: alt eller intet)",
     usage:
-      "bevilling import FIL -m 340 (--mapping NAVN | --mapping-file opsætning.json) [--dry-run] [--save-mapping NAVN]",
+      "bevilling import FIL -m 340 (--mapping NAVN | --mapping-file opsætning.json) [--dry-run] [--save-mapping NAVN]\n" +
+      '  [--reason "Budgetrevision marts"]',
     options: {
       ...M,
+      ...REASON,
       mapping: { type: "string" },
       "mapping-file": { type: "string" },
       "dry-run": { type: "boolean" },
@@ -371,6 +374,8 @@ export const commands: Command[] = [
       try {
         const r = await runImport(db.db, m, { fileName: basename(file), path: resolve(file) }, mapping, {
           dryRun: values["dry-run"] === true,
+          actor: cliActor(),
+          reason: str(values.reason),
           onProgress: (p) => {
             const now = Date.now();
             if (now - last < 250 && p.phase === "læser") return;
@@ -392,7 +397,7 @@ export const commands: Command[] = [
           );
         const save = str(values["save-mapping"]);
         if (save && !values["dry-run"]) {
-          await saveMapping(db.db, m.id, save, mapping);
+          await saveMappingAs(db.db, m, save, mapping, cliActor(), str(values.reason));
           io.out(`Opsætningen er gemt som "${save}".`);
         }
       } catch (e) {
@@ -435,8 +440,9 @@ export const commands: Command[] = [
     summary:
       "Gemte importopsætninger: mapping list | mapping save NAVN --file opsætning.json | mapping show NAVN",
     usage:
-      "bevilling mapping list -m 340\n  bevilling mapping save NAVN -m 340 --file opsætning.json\n  bevilling mapping show NAVN -m 340",
-    options: { ...M, file: { type: "string" } },
+      "bevilling mapping list -m 340\n  bevilling mapping save NAVN -m 340 --file opsætning.json [--reason TEKST]\n" +
+      "  bevilling mapping show NAVN -m 340",
+    options: { ...M, ...REASON, file: { type: "string" } },
     positionals: 2,
     async run({ db, io, values, positionals }) {
       const m = await municipalityOf(db, values);
@@ -460,15 +466,18 @@ export const commands: Command[] = [
       }
       if (action !== "save") throw new UsageError(`ukendt handling "${action}" (list, show eller save)`);
       const mapping = await loadMapping(db, m.id, { "mapping-file": required(values.file, "file") });
-      await saveMapping(db.db, m.id, name, mapping);
-      io.out(`Opsætningen "${name}" er gemt.`);
+      const saved = await saveMappingAs(db.db, m, name, mapping, cliActor(), str(values.reason));
+      io.out(
+        saved.changed ? `Opsætningen "${name}" er gemt.` : `Opsætningen "${name}" var allerede gemt sådan.`,
+      );
     },
   },
   {
     name: "index",
     summary: "Prisindeks: index import FIL --name NAVN | index list",
-    usage: 'bevilling index import FIL -m 340 --name "KL juni 2025"\n  bevilling index list -m 340',
-    options: { ...M, name: { type: "string" } },
+    usage:
+      'bevilling index import FIL -m 340 --name "KL juni 2025" [--reason TEKST]\n  bevilling index list -m 340',
+    options: { ...M, ...REASON, name: { type: "string" } },
     positionals: 2,
     async run({ db, io, values, positionals }) {
       const m = await municipalityOf(db, values);
@@ -491,6 +500,8 @@ export const commands: Command[] = [
           m,
           { fileName: basename(file), bytes: readFileSync(file) },
           required(values.name, "name"),
+          cliActor(),
+          str(values.reason),
         );
         io.out(`Prisindekset er indlæst med ${r.points} indekstal og er nu det aktive.`);
       } catch (e) {

@@ -6,10 +6,11 @@
 import { type DatabaseHandle, DataDirLockedError, openDatabase } from "@bevilling/db";
 import { ImportFailed } from "@bevilling/services";
 import { parse, UsageError } from "./args.ts";
+import { AuditBroken, auditCommand } from "./audit.ts";
 import { type Command, commands, type Io } from "./commands.ts";
 import { serveCommand } from "./serve.ts";
 
-const ALL: Command[] = [...commands, serveCommand];
+const ALL: Command[] = [...commands, auditCommand, serveCommand];
 
 const GLOBAL = {
   "data-dir": { type: "string" },
@@ -79,7 +80,8 @@ export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv = proc
       io.err(`Fejl: ${e.message}\n\n${commandHelp(cmd)}`);
       return 2;
     }
-    if (e instanceof ImportFailed || e instanceof DataDirLockedError) io.err(e.message);
+    if (e instanceof ImportFailed || e instanceof DataDirLockedError || e instanceof AuditBroken)
+      io.err(e.message);
     else io.err(`Fejl: ${(e as Error).message}`);
     return 1;
   } finally {

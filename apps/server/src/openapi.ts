@@ -15,6 +15,7 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Import: "Indlæsning af filer og gemte indlæsningsopsætninger",
   Prisindeks: "Pris- og lønindeks til omregning mellem prisniveauer",
   Eksport: "Kommunens data som filer",
+  Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
 };
 
 function toJsonSchema(schema: z.ZodType): JsonSchema {

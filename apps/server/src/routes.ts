@@ -25,7 +25,15 @@ declare module "fastify" {
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export type Tag = "System" | "Kommuner" | "Organisation" | "Oversigt" | "Import" | "Prisindeks" | "Eksport";
+export type Tag =
+  | "System"
+  | "Kommuner"
+  | "Organisation"
+  | "Oversigt"
+  | "Import"
+  | "Prisindeks"
+  | "Eksport"
+  | "Revisionsspor";
 
 export interface ResponseSpec {
   /** Status of a successful answer (default 200). */

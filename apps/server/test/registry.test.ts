@@ -32,6 +32,9 @@ describe("route registry", () => {
       "PUT /api/municipalities/:m/mappings/:name": "write",
       "POST /api/municipalities/:m/price-indexes": "write",
       "GET /api/municipalities/:m/export": "read",
+      "GET /api/municipalities/:m/audit": "admin",
+      "GET /api/audit/history": "read",
+      "GET /api/nodes/:id/history": "read",
     });
     // Every write goes through a permission above read.
     for (const r of listRoutes())

@@ -1,5 +1,6 @@
 export * from "./accounts.ts";
 export * from "./amounts.ts";
+export * from "./audit.ts";
 export * from "./format.ts";
 export * from "./money.ts";
 export * from "./municipality.ts";

@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+type JsonOrNull = ColumnType<import("@bevilling/core").JsonValue | null, string | null, string | null>;
 
 export interface MunicipalityTable {
   id: Generated<number>;
@@ -117,6 +118,37 @@ export interface ImportLogTable {
   created_at: Timestamp;
 }
 
+export interface AuditLogTable {
+  /** bigserial; appendAudit takes ids from the sequence under the chain's lock and inserts them. */
+  id: ColumnType<bigint, number | undefined, never>;
+  at: Timestamp;
+  actor_kind: import("@bevilling/core").ActorKind;
+  actor_id: string | null;
+  actor_name: string;
+  municipality_id: number | null;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  before: JsonOrNull;
+  after: JsonOrNull;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Old and new value of one budget figure changed by the import recorded in audit_id. */
+export interface AmountHistoryTable {
+  audit_id: bigint | number;
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  kind: import("@bevilling/core").AmountKind;
+  old_amount: bigint | null;
+  new_amount: bigint | null;
+  old_price_year: number | null;
+  new_price_year: number | null;
+}
+
 export interface Database {
   municipality: MunicipalityTable;
   org_node: OrgNodeTable;
@@ -130,6 +162,8 @@ export interface Database {
   price_index_point: PriceIndexPointTable;
   import_mapping: ImportMappingTable;
   import_log: ImportLogTable;
+  audit_log: AuditLogTable;
+  amount_history: AmountHistoryTable;
 }
 
 export type OrgNodeRow = Selectable<OrgNodeTable>;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Municipality } from "@bevilling/core";
+import type { Actor, Municipality } from "@bevilling/core";
 import type { Database } from "@bevilling/db";
 import type { Kysely } from "kysely";
 import { runImport } from "./import.ts";
@@ -83,13 +83,16 @@ export const DEMO: DemoMunicipality[] = [
   },
 ];
 
+/** The demo data is the system's doing, whoever asked for it. */
+export const DEMO_ACTOR: Actor = Object.freeze<Actor>({ kind: "system", name: "demo" });
+
 export async function loadDemo(
   db: Kysely<Database>,
 ): Promise<{ municipalities: Municipality[]; changes: number }> {
   const out: Municipality[] = [];
   let changes = 0;
   for (const d of DEMO) {
-    const { municipality, created } = await ensureMunicipality(db, d);
+    const { municipality, created } = await ensureMunicipality(db, d, DEMO_ACTOR);
     if (created) changes++;
     for (const f of d.files) {
       const r = await runImport(
@@ -97,6 +100,7 @@ export async function loadDemo(
         municipality,
         { fileName: f.file, bytes: readFileSync(`${DEMO_DIR}${f.file}`) },
         mappingSchema.parse(f.mapping),
+        { actor: DEMO_ACTOR },
       );
       changes += r.changed.nodes + r.changed.accounts + r.changed.amounts + r.changed.months;
     }

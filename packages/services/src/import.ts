@@ -7,6 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import {
+  type Actor,
+  type AmountChange,
   type AmountKind,
   accountCode,
   allowedChildKinds,
@@ -22,22 +24,29 @@ import {
   parseDranst,
   parseFunktion,
   type SpendingCategory,
+  SYSTEM_ACTOR,
 } from "@bevilling/core";
 import {
   type AccountUpsert,
+  type AuditEntry,
   accountIdsByCode,
+  amountChangesSha256,
+  appendAudits,
+  applyAmounts,
+  applyAnnualActuals,
+  applyNodes,
   assignAccounts,
   type Database,
+  insertAmountHistory,
   listNodes,
+  lockMunicipalityWrites,
   logImport,
+  type NodeChange,
   type NodeUpsert,
   rebuildClosure,
-  recomputeAnnualActuals,
   refreshTotals,
   upsertAccounts,
-  upsertAmounts,
   upsertMonths,
-  upsertNodes,
 } from "@bevilling/db";
 import {
   type Cell,
@@ -166,6 +175,10 @@ interface Options {
   dryRun?: boolean;
   /** Collect the first rows as they will be read (for the preview). */
   previewRows?: number;
+  /** Who imports, for the audit trail (default: the system). */
+  actor?: Actor;
+  /** Why, if the user said so; recorded in the audit trail. */
+  reason?: string | undefined;
 }
 
 export async function runImport(
@@ -726,12 +739,11 @@ export async function runImport(
 
   await db.transaction().execute(async (trx) => {
     opts.onProgress?.({ phase: "gemmer", rows: plan.rows, bytesRead: table.size, totalBytes: table.size });
+    await lockMunicipalityWrites(trx, municipality.id);
+    let nodeChanges: NodeChange[] = [];
     if (plan.nodes.size > 0) {
-      result.changed.nodes = await upsertNodes(
-        trx,
-        municipality.id,
-        orderParentsFirst([...plan.nodes.values()], root),
-      );
+      nodeChanges = await applyNodes(trx, municipality.id, orderParentsFirst([...plan.nodes.values()], root));
+      result.changed.nodes = nodeChanges.length;
       if (result.changed.nodes > 0) await rebuildClosure(trx, municipality.id);
     }
     const nodeIds = new Map((await listNodes(trx, municipality.id)).map((n) => [n.code, n.id]));
@@ -749,8 +761,9 @@ export async function runImport(
         }),
       );
     }
+    let amountChanges: AmountChange[] = [];
     if (plan.amounts.size > 0) {
-      result.changed.amounts = await upsertAmounts(
+      amountChanges = await applyAmounts(
         trx,
         municipality.id,
         [...plan.amounts.values()].map((a) => ({
@@ -775,10 +788,12 @@ export async function runImport(
           amount: m.amount,
         })),
       );
-      result.changed.amounts += await recomputeAnnualActuals(trx, municipality.id, [
+      const annual = await applyAnnualActuals(trx, municipality.id, [
         ...new Set([...plan.months.values()].map((m) => m.year)),
       ]);
+      amountChanges = amountChanges.length === 0 ? annual : amountChanges.concat(annual);
     }
+    result.changed.amounts = amountChanges.length;
     const c = result.changed;
     result.unchanged = c.nodes + c.accounts + c.amounts + c.months === 0;
     if (!result.unchanged) {
@@ -790,7 +805,7 @@ export async function runImport(
       });
       await refreshTotals(trx, municipality.id);
     }
-    await logImport(trx, {
+    const importId = await logImport(trx, {
       municipalityId: municipality.id,
       kind: mapping.kind,
       fileName: file,
@@ -798,6 +813,43 @@ export async function runImport(
       rowCount: plan.rows,
       changedCount: c.nodes + c.accounts + c.amounts + c.months,
     });
+    // Last, so the audit chain's lock is held only for the record itself and the commit.
+    const actor = opts.actor ?? SYSTEM_ACTOR;
+    const reason = opts.reason ?? null;
+    const entries: AuditEntry[] = [
+      {
+        actor,
+        municipalityId: municipality.id,
+        entityType: "import",
+        entityId: importId,
+        action: "import",
+        after: {
+          fileName: file,
+          sha256: result.sha256,
+          kind: mapping.kind,
+          rows: plan.rows,
+          changed: { ...c },
+          changesSha256: amountChangesSha256(amountChanges),
+        },
+        reason,
+      },
+      // One record per changed node: an organisation has hundreds or a few thousand nodes, so
+      // each unit keeps its own history (historyOf("org_node", id)) without a summary's loss.
+      ...nodeChanges.map(
+        (n): AuditEntry => ({
+          actor,
+          municipalityId: municipality.id,
+          entityType: "org_node",
+          entityId: n.id,
+          action: n.before === null ? "create" : "update",
+          before: n.before,
+          after: n.after,
+          reason,
+        }),
+      ),
+    ];
+    const [record] = await appendAudits(trx, entries);
+    if (record && amountChanges.length > 0) await insertAmountHistory(trx, record.id, amountChanges);
   });
   return { ...result, preview };
 }

@@ -1,3 +1,4 @@
+export * from "./audit.ts";
 export * from "./demo.ts";
 export * from "./errors.ts";
 export * from "./export.ts";
@@ -7,4 +8,5 @@ export * from "./mapping.ts";
 export * from "./municipalities.ts";
 export * from "./overview.ts";
 export * from "./prices.ts";
+export * from "./saved-mappings.ts";
 export * from "./source.ts";

@@ -1,5 +1,19 @@
-import { defaultSettings, type Municipality, type MunicipalitySettings } from "@bevilling/core";
-import { createMunicipality, type Database, findMunicipality, updateSettings } from "@bevilling/db";
+import {
+  type Actor,
+  canonicalJson,
+  defaultSettings,
+  type Municipality,
+  type MunicipalitySettings,
+  SYSTEM_ACTOR,
+} from "@bevilling/core";
+import {
+  appendAudit,
+  type Database,
+  findMunicipality,
+  insertMunicipality,
+  settingsForUpdate,
+  updateSettings,
+} from "@bevilling/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { BadRequest, NotFound } from "./errors.ts";
@@ -36,9 +50,12 @@ export async function requireMunicipality(
   return m;
 }
 
+/** Creates the municipality unless its code exists; a creation is recorded in the audit trail. */
 export async function ensureMunicipality(
   db: Kysely<Database>,
   input: { code: string; name: string; budgetYear: number; settings?: Partial<MunicipalitySettings> },
+  actor: Actor = SYSTEM_ACTOR,
+  reason?: string,
 ): Promise<{ municipality: Municipality; created: boolean }> {
   // By code only: a new municipality must not be mistaken for an existing one of the same name.
   const existing = await findMunicipality(db, input.code);
@@ -46,20 +63,59 @@ export async function ensureMunicipality(
   const parsed = createMunicipalitySchema.safeParse(input);
   if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join("; "));
   const settings = { ...defaultSettings(input.budgetYear), ...input.settings };
-  return {
-    municipality: await createMunicipality(db, { code: input.code, name: input.name, settings }),
-    created: true,
-  };
+  const municipality = await db.transaction().execute(async (trx) => {
+    const made = await insertMunicipality(trx, { code: input.code, name: input.name, settings });
+    const m = made.municipality;
+    await appendAudit(trx, {
+      actor,
+      municipalityId: m.id,
+      entityType: "municipality",
+      entityId: m.id,
+      action: "create",
+      after: {
+        code: m.code,
+        name: m.name,
+        settings: m.settings,
+        rootNodeId: made.rootNodeId,
+        priceIndex: made.priceIndex.name,
+      },
+      reason,
+    });
+    return m;
+  });
+  return { municipality, created: true };
 }
 
-/** Changes some settings; the result is validated as a whole (budget year inside the years in play). */
+/**
+ * Changes some settings; the result is validated as a whole (budget year inside the years in
+ * play). The patch applies to the settings as stored (locked while changing), and the change is
+ * recorded in the audit trail with the settings before and after. Setting what is already set
+ * changes nothing and records nothing.
+ */
 export async function changeSettings(
   db: Kysely<Database>,
   m: Municipality,
   patch: Partial<MunicipalitySettings>,
+  actor: Actor,
+  reason?: string,
 ): Promise<Municipality> {
-  const next = settingsSchema.safeParse({ ...m.settings, ...patch });
-  if (!next.success) throw new BadRequest(next.error.issues.map((i) => i.message).join("; "));
-  await updateSettings(db, m.id, next.data);
-  return { ...m, settings: next.data };
+  return db.transaction().execute(async (trx) => {
+    const before = await settingsForUpdate(trx, m.id);
+    if (!before) throw new NotFound(`Kommunen "${m.code}" findes ikke`);
+    const next = settingsSchema.safeParse({ ...before, ...patch });
+    if (!next.success) throw new BadRequest(next.error.issues.map((i) => i.message).join("; "));
+    if (canonicalJson(next.data) === canonicalJson(before)) return { ...m, settings: next.data };
+    await updateSettings(trx, m.id, next.data);
+    await appendAudit(trx, {
+      actor,
+      municipalityId: m.id,
+      entityType: "municipality",
+      entityId: m.id,
+      action: "settings",
+      before,
+      after: next.data,
+      reason,
+    });
+    return { ...m, settings: next.data };
+  });
 }

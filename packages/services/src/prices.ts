@@ -2,14 +2,16 @@
  * Importing a price index: a table with one row per year and one column per index group, the
  * shape in which KL's P/L figures are usually kept ("År;Samlet;Lønninger;Varekøb;...").
  */
+import { createHash } from "node:crypto";
 import {
+  type Actor,
   INDEX_GROUP_LABEL,
   INDEX_GROUPS,
   type IndexGroup,
   type Municipality,
   parseIndexPoints,
 } from "@bevilling/core";
-import { type Database, saveIndex } from "@bevilling/db";
+import { activeIndexSummary, appendAudit, type Database, saveIndex } from "@bevilling/db";
 import { type FileError, readTable } from "@bevilling/io";
 import type { Kysely } from "kysely";
 import { ImportFailed } from "./import.ts";
@@ -28,6 +30,8 @@ export async function importPriceIndex(
   m: Municipality,
   file: { fileName: string; bytes: Uint8Array },
   name: string,
+  actor: Actor,
+  reason?: string,
 ): Promise<{ points: number }> {
   const table = await readTable(file.bytes, file.fileName);
   if ("errors" in table) throw new ImportFailed(table.errors);
@@ -83,6 +87,24 @@ export async function importPriceIndex(
     });
   }
   if (errors.length > 0) throw new ImportFailed(errors);
-  await db.transaction().execute((trx) => saveIndex(trx, m.id, name, points));
+  await db.transaction().execute(async (trx) => {
+    const before = await activeIndexSummary(trx, m.id);
+    const id = await saveIndex(trx, m.id, name, points);
+    await appendAudit(trx, {
+      actor,
+      municipalityId: m.id,
+      entityType: "price_index",
+      entityId: id,
+      action: "import",
+      before: before ? { name: before.name, isExample: before.isExample, points: before.points } : null,
+      after: {
+        name,
+        points: points.length,
+        fileName: file.fileName,
+        sha256: createHash("sha256").update(file.bytes).digest("hex"),
+      },
+      reason,
+    });
+  });
   return { points: points.length };
 }

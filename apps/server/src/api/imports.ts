@@ -1,5 +1,5 @@
 import type { Municipality } from "@bevilling/core";
-import { type Database, getMapping, listImports, listMappings, saveMapping } from "@bevilling/db";
+import { type Database, getMapping, listImports, listMappings } from "@bevilling/db";
 import {
   inspectFile,
   type Mapping,
@@ -8,9 +8,11 @@ import {
   parseMapping,
   runImport,
   STANDARD_MAPPINGS,
+  saveMappingAs,
 } from "@bevilling/services";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { actorOf } from "../actor.ts";
 import { RequestInvalid } from "../errors.ts";
 import { defineRoute } from "../routes.ts";
 import { base64Schema, municipalityParams, nameSchema, quote } from "../schemas.ts";
@@ -129,7 +131,7 @@ export const importRoutes = [
     params: municipalityParams,
     body: importBody,
     response: { description: "Resultatet: rækker, ændringer og evt. forhåndsvisning" },
-    handler: async ({ app, params, body }) => {
+    handler: async ({ app, params, body, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
       const mapping = body.mapping ?? (await namedMapping(app.db, m, body.mappingName as string));
       const result = await runImport(
@@ -137,11 +139,15 @@ export const importRoutes = [
         m,
         { fileName: body.fileName, bytes: Buffer.from(body.content, "base64") },
         mapping,
-        { dryRun: body.dryRun, previewRows: body.previewRows ?? (body.dryRun ? DRY_RUN_PREVIEW_ROWS : 0) },
+        {
+          dryRun: body.dryRun,
+          previewRows: body.previewRows ?? (body.dryRun ? DRY_RUN_PREVIEW_ROWS : 0),
+          actor: actorOf(req),
+        },
       );
       let savedMapping: string | undefined;
       if (body.saveMappingAs !== undefined && !body.dryRun) {
-        await saveMapping(app.db, m.id, body.saveMappingAs, mapping);
+        await saveMappingAs(app.db, m, body.saveMappingAs, mapping, actorOf(req));
         savedMapping = body.saveMappingAs;
       }
       return { ...result, dryRun: body.dryRun, ...(savedMapping !== undefined ? { savedMapping } : {}) };
@@ -221,14 +227,14 @@ export const importRoutes = [
     params: mappingParams,
     body: mappingSchema,
     response: { description: "Den gemte opsætning med standardværdier udfyldt" },
-    handler: async ({ app, params, body }) => {
+    handler: async ({ app, params, body, req }) => {
       if (isStandard(params.name)) {
         throw new RequestInvalid([
           { field: "params.name", reason: "navnet er forbeholdt en standardopsætning" },
         ]);
       }
       const m = await resolveMunicipality(app.db, params.m);
-      await saveMapping(app.db, m.id, params.name, body);
+      await saveMappingAs(app.db, m, params.name, body, actorOf(req));
       return { name: params.name, standard: false, mapping: body };
     },
   }),

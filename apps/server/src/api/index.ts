@@ -1,4 +1,5 @@
 import type { Route } from "../routes.ts";
+import { auditRoutes } from "./audit.ts";
 import { exportRoutes } from "./export.ts";
 import { importRoutes } from "./imports.ts";
 import { municipalityRoutes } from "./municipalities.ts";
@@ -14,4 +15,5 @@ export const ROUTES: readonly Route[] = [
   ...importRoutes,
   ...priceRoutes,
   ...exportRoutes,
+  ...auditRoutes,
 ];

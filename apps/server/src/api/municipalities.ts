@@ -9,6 +9,7 @@ import {
 } from "@bevilling/services";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { actorOf } from "../actor.ts";
 import { Conflict } from "../errors.ts";
 import { defineRoute } from "../routes.ts";
 import { municipalityParams } from "../schemas.ts";
@@ -65,11 +66,11 @@ export const municipalityRoutes = [
       description: "Den oprettede kommune",
       errors: { 409: "Kommunekoden findes allerede" },
     },
-    handler: async ({ app, body }) => {
+    handler: async ({ app, body, req }) => {
       if (await findMunicipality(app.db, body.code)) {
         throw new Conflict(`Kommunekoden ${body.code} findes allerede`);
       }
-      const { municipality, created } = await ensureMunicipality(app.db, body);
+      const { municipality, created } = await ensureMunicipality(app.db, body, actorOf(req));
       // ensureMunicipality also matches names; a code equal to another municipality's name lands here.
       if (!created) throw new Conflict(`Kommunen ${body.code} findes allerede`);
       return view(municipality);
@@ -97,10 +98,10 @@ export const municipalityRoutes = [
     params: municipalityParams,
     body: settingsPatchSchema,
     response: { description: "Kommunen med de nye indstillinger" },
-    handler: async ({ app, params, body }) => {
+    handler: async ({ app, params, body, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      return view(await changeSettings(app.db, m, patch));
+      return view(await changeSettings(app.db, m, patch, actorOf(req)));
     },
   }),
 ];

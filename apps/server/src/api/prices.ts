@@ -1,6 +1,7 @@
 import { listIndexes } from "@bevilling/db";
 import { importPriceIndex } from "@bevilling/services";
 import { z } from "zod";
+import { actorOf } from "../actor.ts";
 import { defineRoute } from "../routes.ts";
 import { base64Schema, municipalityParams, nameSchema } from "../schemas.ts";
 import { resolveMunicipality } from "./municipalities.ts";
@@ -40,13 +41,14 @@ export const priceRoutes = [
       content: base64Schema,
     }),
     response: { status: 201, description: "Antal indlæste indekstal" },
-    handler: async ({ app, params, body }) => {
+    handler: async ({ app, params, body, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
       const r = await importPriceIndex(
         app.db,
         m,
         { fileName: body.fileName, bytes: Buffer.from(body.content, "base64") },
         body.name,
+        actorOf(req),
       );
       return { name: body.name, points: r.points };
     },

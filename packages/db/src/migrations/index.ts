@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_foundation.ts";
+import * as m0002 from "./0002_audit.ts";
 
 /**
  * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
@@ -7,6 +8,7 @@ import * as m0001 from "./0001_foundation.ts";
  */
 const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_audit": m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { AmountKind, IndexGroup, SpendingCategory, TotalBucket } from "@bevilling/core";
+import type { AmountChange, AmountKind, IndexGroup, SpendingCategory, TotalBucket } from "@bevilling/core";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema.ts";
 
@@ -33,21 +33,75 @@ export async function upsertAmounts(
   municipalityId: number,
   rows: readonly AmountUpsert[],
 ): Promise<number> {
-  let changed = 0;
+  return (await applyAmounts(db, municipalityId, rows)).length;
+}
+
+interface ChangeRow {
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  kind: AmountKind;
+  old_amount: bigint | null;
+  new_amount: bigint;
+  old_price_year: number | null;
+  new_price_year: number;
+}
+
+function toChange(r: ChangeRow): AmountChange {
+  return {
+    nodeId: r.node_id,
+    accountId: r.account_id,
+    year: r.year,
+    kind: r.kind,
+    oldAmount: r.old_amount,
+    newAmount: r.new_amount,
+    oldPriceYear: r.old_price_year,
+    newPriceYear: r.new_price_year,
+  };
+}
+
+/**
+ * The old value of each changed figure, looked up by the statement that changes it: every part
+ * of one statement reads the same snapshot, so the main query's scan of `amount` still sees the
+ * rows as they were before the upsert in its WITH clause. Only changed rows are looked up, each
+ * with the unique index (in two halves, with and without account, so both are plain equality).
+ */
+const OLD_VALUES = sql`
+  left join lateral (
+    select a.amount, a.price_year from amount a
+    where a.node_id = up.node_id and a.account_id = up.account_id and a.year = up.year and a.kind = up.kind
+    union all
+    select a.amount, a.price_year from amount a
+    where up.account_id is null and a.node_id = up.node_id and a.account_id is null
+      and a.year = up.year and a.kind = up.kind
+  ) old on true`;
+
+/** upsertAmounts returning every changed figure with its old and new value (for amount_history). */
+export async function applyAmounts(
+  db: Transaction<Database>,
+  municipalityId: number,
+  rows: readonly AmountUpsert[],
+): Promise<AmountChange[]> {
+  const changes: AmountChange[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
     const b = rows.slice(i, i + BATCH);
-    const res = await sql<{ x: number }>`
-      insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
-      select ${municipalityId}::int, * from unnest(
-        ${b.map((r) => r.nodeId)}::int[], ${b.map((r) => r.accountId)}::int[], ${b.map((r) => r.year)}::int[],
-        ${b.map((r) => r.kind)}::text[], ${b.map((r) => r.priceYear)}::int[], ${b.map((r) => r.amount.toString())}::bigint[])
-      on conflict (node_id, account_id, year, kind) do update
-        set amount = excluded.amount, price_year = excluded.price_year
-        where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
-      returning 1 as x`.execute(db);
-    changed += res.rows.length;
+    const res = await sql<ChangeRow>`
+      with up as (
+        insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
+        select ${municipalityId}::int, * from unnest(
+          ${b.map((r) => r.nodeId)}::int[], ${b.map((r) => r.accountId)}::int[], ${b.map((r) => r.year)}::int[],
+          ${b.map((r) => r.kind)}::text[], ${b.map((r) => r.priceYear)}::int[], ${b.map((r) => r.amount.toString())}::bigint[])
+        on conflict (node_id, account_id, year, kind) do update
+          set amount = excluded.amount, price_year = excluded.price_year
+          where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
+        returning node_id, account_id, year, kind, amount, price_year
+      )
+      select up.node_id, up.account_id, up.year, up.kind, old.amount as old_amount, up.amount as new_amount,
+             old.price_year as old_price_year, up.price_year as new_price_year
+      from up ${OLD_VALUES}`.execute(db);
+    for (const r of res.rows) changes.push(toChange(r));
   }
-  return changed;
+  return changes;
 }
 
 export async function upsertMonths(
@@ -82,18 +136,32 @@ export async function recomputeAnnualActuals(
   municipalityId: number,
   years: readonly number[],
 ): Promise<number> {
-  if (years.length === 0) return 0;
-  const res = await sql<{ x: number }>`
-    insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
-    select municipality_id, node_id, account_id, year, 'actual', year, sum(amount)::bigint
-    from actual_month
-    where municipality_id = ${municipalityId} and year = any(${[...years]}::int[])
-    group by municipality_id, node_id, account_id, year
-    on conflict (node_id, account_id, year, kind) do update
-      set amount = excluded.amount, price_year = excluded.price_year
-      where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
-    returning 1 as x`.execute(db);
-  return res.rows.length;
+  return (await applyAnnualActuals(db, municipalityId, years)).length;
+}
+
+/** recomputeAnnualActuals returning each changed annual figure with its old and new value. */
+export async function applyAnnualActuals(
+  db: Transaction<Database>,
+  municipalityId: number,
+  years: readonly number[],
+): Promise<AmountChange[]> {
+  if (years.length === 0) return [];
+  const res = await sql<ChangeRow>`
+    with up as (
+      insert into amount (municipality_id, node_id, account_id, year, kind, price_year, amount)
+      select municipality_id, node_id, account_id, year, 'actual', year, sum(amount)::bigint
+      from actual_month
+      where municipality_id = ${municipalityId} and year = any(${[...years]}::int[])
+      group by municipality_id, node_id, account_id, year
+      on conflict (node_id, account_id, year, kind) do update
+        set amount = excluded.amount, price_year = excluded.price_year
+        where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
+      returning node_id, account_id, year, kind, amount, price_year
+    )
+    select up.node_id, up.account_id, up.year, up.kind, old.amount as old_amount, up.amount as new_amount,
+           old.price_year as old_price_year, up.price_year as new_price_year
+    from up ${OLD_VALUES}`.execute(db);
+  return res.rows.map(toChange);
 }
 
 /**

@@ -3,13 +3,14 @@ import type { Database } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Stores a mapping under its name (replacing one of the same name); returns its id. */
 export async function saveMapping(
   db: Db,
   municipalityId: number,
   name: string,
   spec: unknown,
-): Promise<void> {
-  await db
+): Promise<number> {
+  const r = await db
     .insertInto("import_mapping")
     .values({ municipality_id: municipalityId, name, spec: JSON.stringify(spec) })
     .onConflict((oc) =>
@@ -17,7 +18,26 @@ export async function saveMapping(
         .columns(["municipality_id", "name"])
         .doUpdateSet({ spec: JSON.stringify(spec), updated_at: new Date() }),
     )
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** A saved mapping with its id, locked until the transaction ends; undefined if there is none. */
+export async function mappingForUpdate(
+  trx: Transaction<Database>,
+  municipalityId: number,
+  name: string,
+): Promise<{ id: number; spec: unknown } | undefined> {
+  const r = await trx
+    .selectFrom("import_mapping")
+    .select(["id", "spec"])
+    .where("municipality_id", "=", municipalityId)
+    .where("name", "=", name)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return { id: r.id, spec: typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec };
 }
 
 export async function getMapping(db: Db, municipalityId: number, name: string): Promise<unknown | undefined> {
@@ -55,8 +75,8 @@ export async function logImport(
     rowCount: number;
     changedCount: number;
   },
-): Promise<void> {
-  await db
+): Promise<number> {
+  const r = await db
     .insertInto("import_log")
     .values({
       municipality_id: entry.municipalityId,
@@ -66,7 +86,9 @@ export async function logImport(
       row_count: entry.rowCount,
       changed_count: entry.changedCount,
     })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return r.id;
 }
 
 export async function listImports(db: Db, municipalityId: number) {

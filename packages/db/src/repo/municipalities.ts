@@ -1,5 +1,5 @@
 import { exampleIndex, INDEX_GROUPS, type Municipality, type MunicipalitySettings } from "@bevilling/core";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../schema.ts";
 import { replaceIndexPoints } from "./prices.ts";
 
@@ -42,49 +42,78 @@ export async function createMunicipality(
   db: Db,
   input: { code: string; name: string; settings: MunicipalitySettings },
 ): Promise<Municipality> {
-  return db.transaction().execute(async (trx) => {
-    const m = await trx
-      .insertInto("municipality")
-      .values({ code: input.code, name: input.name, settings: JSON.stringify(input.settings) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const root = await trx
-      .insertInto("org_node")
-      .values({
-        municipality_id: m.id,
-        parent_id: null,
-        kind: "municipality",
-        code: input.code,
-        name: input.name,
-        valid_from: 1900,
-        valid_to: null,
-        sort_order: 0,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto("org_closure")
-      .values({ ancestor_id: root.id, descendant_id: root.id, depth: 0 })
-      .execute();
-    const example = exampleIndex();
-    const idx = await trx
-      .insertInto("price_index")
-      .values({ municipality_id: m.id, name: example.name, is_example: true, active: true })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const points = INDEX_GROUPS.flatMap((g) =>
-      [...(example.points.get(g) ?? new Map<number, bigint>())].map(([year, p]) => ({
-        group: g,
-        year,
-        points: p,
-      })),
-    );
-    await replaceIndexPoints(trx, idx.id, points);
-    return toMunicipality(m);
-  });
+  return db.transaction().execute(async (trx) => (await insertMunicipality(trx, input)).municipality);
 }
 
-export async function updateSettings(db: Db, id: number, settings: MunicipalitySettings): Promise<void> {
+/** createMunicipality inside the caller's transaction; also returns what was made with it. */
+export async function insertMunicipality(
+  trx: Transaction<Database>,
+  input: { code: string; name: string; settings: MunicipalitySettings },
+): Promise<{ municipality: Municipality; rootNodeId: number; priceIndex: { id: number; name: string } }> {
+  const m = await trx
+    .insertInto("municipality")
+    .values({ code: input.code, name: input.name, settings: JSON.stringify(input.settings) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const root = await trx
+    .insertInto("org_node")
+    .values({
+      municipality_id: m.id,
+      parent_id: null,
+      kind: "municipality",
+      code: input.code,
+      name: input.name,
+      valid_from: 1900,
+      valid_to: null,
+      sort_order: 0,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("org_closure")
+    .values({ ancestor_id: root.id, descendant_id: root.id, depth: 0 })
+    .execute();
+  const example = exampleIndex();
+  const idx = await trx
+    .insertInto("price_index")
+    .values({ municipality_id: m.id, name: example.name, is_example: true, active: true })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const points = INDEX_GROUPS.flatMap((g) =>
+    [...(example.points.get(g) ?? new Map<number, bigint>())].map(([year, p]) => ({
+      group: g,
+      year,
+      points: p,
+    })),
+  );
+  await replaceIndexPoints(trx, idx.id, points);
+  return {
+    municipality: toMunicipality(m),
+    rootNodeId: root.id,
+    priceIndex: { id: idx.id, name: example.name },
+  };
+}
+
+/** The stored settings, locked until the transaction ends (read, change, record, commit). */
+export async function settingsForUpdate(
+  trx: Transaction<Database>,
+  id: number,
+): Promise<MunicipalitySettings | undefined> {
+  const r = await trx
+    .selectFrom("municipality")
+    .select("settings")
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return (typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings) as MunicipalitySettings;
+}
+
+export async function updateSettings(
+  db: Db | Transaction<Database>,
+  id: number,
+  settings: MunicipalitySettings,
+): Promise<void> {
   await db
     .updateTable("municipality")
     .set({ settings: JSON.stringify(settings) })

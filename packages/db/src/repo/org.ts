@@ -81,6 +81,38 @@ export interface NodeUpsert {
   sortOrder: number;
 }
 
+/** A node as the audit trail records it before and after a change. */
+export interface NodeState {
+  code: string;
+  name: string;
+  kind: NodeKind;
+  parentId: number | null;
+  parentCode: string | null;
+  validFrom: number;
+  validTo: number | null;
+  sortOrder: number;
+}
+
+export interface NodeChange {
+  id: number;
+  /** null when the node was created. */
+  before: NodeState | null;
+  after: NodeState;
+}
+
+function stateOf(n: OrgNode, parentCode: string | null): NodeState {
+  return {
+    code: n.code,
+    name: n.name,
+    kind: n.kind,
+    parentId: n.parentId,
+    parentCode,
+    validFrom: n.validFrom,
+    validTo: n.validTo,
+    sortOrder: n.sortOrder,
+  };
+}
+
 /**
  * Inserts new nodes and updates changed ones, parents before children (the caller orders them).
  * Returns how many rows changed, so importing the same file twice reports zero the second time.
@@ -90,8 +122,20 @@ export async function upsertNodes(
   municipalityId: number,
   nodes: readonly NodeUpsert[],
 ): Promise<number> {
-  const existing = new Map((await listNodes(db, municipalityId)).map((n) => [n.code, n]));
-  let changed = 0;
+  return (await applyNodes(db, municipalityId, nodes)).length;
+}
+
+/** upsertNodes returning each changed node as it was and as it became, for the audit trail. */
+export async function applyNodes(
+  db: Transaction<Database>,
+  municipalityId: number,
+  nodes: readonly NodeUpsert[],
+): Promise<NodeChange[]> {
+  const all = await listNodes(db, municipalityId);
+  const existing = new Map(all.map((n) => [n.code, n]));
+  const codeById = new Map(all.map((n) => [n.id, n.code]));
+  const parentCodeOf = (n: OrgNode) => (n.parentId === null ? null : (codeById.get(n.parentId) ?? null));
+  const changes: NodeChange[] = [];
   for (const n of nodes) {
     const parent = existing.get(n.parentCode);
     if (!parent) throw new Error(`Overordnet enhed ${n.parentCode} findes ikke`);
@@ -111,8 +155,10 @@ export async function upsertNodes(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      existing.set(n.code, toOrgNode(row));
-      changed++;
+      const node = toOrgNode(row);
+      existing.set(n.code, node);
+      codeById.set(node.id, node.code);
+      changes.push({ id: node.id, before: null, after: stateOf(node, parent.code) });
     } else if (
       cur.name !== n.name ||
       cur.kind !== n.kind ||
@@ -134,11 +180,16 @@ export async function upsertNodes(
         .where("id", "=", cur.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      existing.set(n.code, toOrgNode(row));
-      changed++;
+      const node = toOrgNode(row);
+      existing.set(n.code, node);
+      changes.push({
+        id: node.id,
+        before: stateOf(cur, parentCodeOf(cur)),
+        after: stateOf(node, parent.code),
+      });
     }
   }
-  return changed;
+  return changes;
 }
 
 /** Recomputes the closure table of one municipality from the parent links. */

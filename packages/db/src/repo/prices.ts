@@ -62,6 +62,28 @@ export async function saveIndex(
   return row.id;
 }
 
+/** The active index's name and number of points (for the audit trail), if there is one. */
+export async function activeIndexSummary(
+  db: Db,
+  municipalityId: number,
+): Promise<{ id: number; name: string; isExample: boolean; points: number } | undefined> {
+  const r = await db
+    .selectFrom("price_index")
+    .select(["id", "name", "is_example"])
+    .where("municipality_id", "=", municipalityId)
+    .where("active", "=", true)
+    .orderBy("is_example", "asc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const c = await db
+    .selectFrom("price_index_point")
+    .select((eb) => eb.fn.countAll<string | number | bigint>().as("n"))
+    .where("index_id", "=", r.id)
+    .executeTakeFirstOrThrow();
+  return { id: r.id, name: r.name, isExample: r.is_example, points: Number(c.n) };
+}
+
 export async function listIndexes(db: Db, municipalityId: number) {
   return db
     .selectFrom("price_index")

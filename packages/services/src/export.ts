@@ -74,7 +74,8 @@ export async function exportOverview(o: OverviewResponse, format: ExportFormat):
   }
   const decimals = unitDecimals(o.unit);
   const numFmt = decimals === 0 ? "#,##0" : "#,##0.0";
-  const [years, kinds, ...body] = overviewCells(o, true);
+  // The year row becomes the column headers ("2025 Budget"), so it is not repeated as a row.
+  const [, kinds, ...body] = overviewCells(o, true);
   const bytes = await writeXlsx([
     {
       name: "Oversigt",
@@ -85,7 +86,6 @@ export async function exportOverview(o: OverviewResponse, format: ExportFormat):
       rows: body,
     },
   ]);
-  void years;
   return { fileName: `${base}.xlsx`, contentType: CONTENT_TYPE.xlsx, bytes };
 }
 

@@ -660,9 +660,11 @@ export async function runImport(
     const key = `${node.code}\u0000${account ?? ""}\u0000${period.year}\u0000${period.month}`;
     const prev = plan.months.get(key);
     if (prev) prev.amount += ore;
-    else
+    else {
       plan.months.set(key, { node: node.code, account, year: period.year, month: period.month, amount: ore });
-    if (account) plan.unitAccounts.add(`${node.code}\u0000${account}`);
+      // Once per monthly cell, not per ledger line: the pair is the same for every line of the cell.
+      if (account) plan.unitAccounts.add(`${node.code}\u0000${account}`);
+    }
     if (preview.length < (opts.previewRows ?? 0)) {
       preview.push({
         line,

@@ -4,7 +4,14 @@
  * streamed in chunks so a file never has to fit in one JavaScript string.
  */
 import { createReadStream, statSync } from "node:fs";
-import { type Cell, createCsvParser, type FileError, readTable, type SourceRow } from "@bevilling/io";
+import {
+  type Cell,
+  CsvParseError,
+  createCsvParser,
+  type FileError,
+  readTable,
+  type SourceRow,
+} from "@bevilling/io";
 import type { Mapping } from "./mapping.ts";
 
 export interface ImportSource {
@@ -106,7 +113,15 @@ async function streamCsv(
     const next = await iterator.next();
     const chunk: Buffer | undefined = next.done ? undefined : (next.value as Buffer);
     if (chunk) bytesRead += chunk.length;
-    const rows = chunk ? parser.push(fresh.decode(chunk, { stream: true })) : parser.end();
+    let rows: SourceRow[];
+    try {
+      rows = chunk ? parser.push(fresh.decode(chunk, { stream: true })) : parser.end();
+    } catch (e) {
+      // The same answers as after the header: a bad byte or an unterminated quote is the file's fault.
+      if (e instanceof CsvParseError)
+        return { errors: e.errors.map((t) => ({ file, line: t.line, reason: t.reason })) };
+      return { errors: [{ file, reason: new StreamDecodeError(file, encoding).message }] };
+    }
     pending.push(...rows);
     const first = pending.shift();
     if (first) {

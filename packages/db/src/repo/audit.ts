@@ -325,22 +325,10 @@ export async function verifyAudit(db: Db, opts: { pageSize?: number } = {}): Pro
 // Reading
 // ---------------------------------------------------------------------------------------------
 
-function toEntry(r: {
-  id: bigint | string | number;
-  at: Date;
-  actor_kind: Actor["kind"];
-  actor_id: string | null;
-  actor_name: string;
-  municipality_id: number | null;
-  entity_type: string;
-  entity_id: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-}): AuditLogEntry {
+/** A row as the listing queries select it: the verification row without the hashed time text. */
+type AuditRow = Omit<RawAuditRow, "at_text" | "at"> & { at: Date };
+
+function toEntry(r: AuditRow): AuditLogEntry {
   return {
     id: Number(r.id),
     at: r.at,

@@ -7,6 +7,7 @@ import {
   type RunningApp,
   SEED_000,
   screenshot,
+  signInAs,
   startApp,
   type TestPage,
   tableRows,
@@ -55,8 +56,10 @@ afterEach(async () => {
   expect(problems, "fejl i browserkonsollen").toEqual([]);
 });
 
+/** Importing is finance staff's work: every test here signs in as demo-okonomi. */
 async function fresh(): Promise<void> {
   t = await openPage(browser, app);
+  await signInAs(t, "demo-okonomi");
   page = t.page;
 }
 

@@ -6,6 +6,7 @@ import {
   launchBrowser,
   openPage,
   type RunningApp,
+  signInAs,
   startApp,
   type TestPage,
   tableRows,
@@ -126,6 +127,7 @@ describe("tastatur", () => {
 
   it("når importen med tastaturet: vælg fil, forhåndsvis, og resultatet får fokus", async () => {
     t = await openPage(browser, app);
+    await signInAs(t, "demo-okonomi");
     page = t.page;
     await page.goto("/kommune/340");
     await page.locator("table.overview").waitFor();

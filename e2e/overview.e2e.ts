@@ -9,6 +9,7 @@ import {
   SEED_000,
   SEED_000_HEADER,
   screenshot,
+  signInAs,
   startApp,
   type TestPage,
   tableRows,
@@ -233,6 +234,8 @@ describe("oversigten", () => {
 
   it("viser tomme enheder, ukendte adresser og fejl med en vej videre", async () => {
     await fresh();
+    // Slagelse is not published: finance staff see it.
+    await signInAs(t, "demo-okonomi");
     // A municipality without amounts explains what to do.
     await page.goto("/kommune/330");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Slagelse");

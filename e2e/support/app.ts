@@ -264,3 +264,23 @@ export function focused(page: Page): Promise<FocusInfo> {
     };
   });
 }
+
+/** The demo users' password (packages/services/src/demo.ts); one demo user per role. */
+export const DEMO_PASSWORD = "bevilling-demo";
+
+/**
+ * Signs the page's browser context in through the API (the cookie lands in the context), for
+ * tests about something else than signing in; roles.e2e.ts signs in through the form.
+ */
+export async function signInAs(t: TestPage, username: string, password = DEMO_PASSWORD): Promise<void> {
+  const r = await t.context.request.post("/api/session", { data: { username, password } });
+  if (r.status() !== 200)
+    throw new Error(`Login som ${username} mislykkedes: ${r.status()} ${await r.text()}`);
+}
+
+/** The first administrator's one-time password, as the server printed it at first start. */
+export function firstAdminPassword(app: RunningApp): string {
+  const m = /administratoren "admin" har engangsadgangskoden (\S+)/.exec(app.output());
+  if (!m?.[1]) throw new Error(`Serveren skrev ingen engangsadgangskode:\n${app.output()}`);
+  return m[1];
+}

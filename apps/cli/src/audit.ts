@@ -22,6 +22,9 @@ const ENTITY_LABEL: Record<string, string> = {
   org_node: "enhed",
   import_mapping: "opsætning",
   price_index: "prisindeks",
+  user: "bruger",
+  api_token: "API-nøgle",
+  amount: "budgettal",
 };
 
 const IMPORT_KIND_LABEL: Record<string, string> = {

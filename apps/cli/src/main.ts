@@ -9,8 +9,9 @@ import { parse, UsageError } from "./args.ts";
 import { AuditBroken, auditCommand } from "./audit.ts";
 import { type Command, commands, type Io } from "./commands.ts";
 import { serveCommand } from "./serve.ts";
+import { tokenCommand, userCommand } from "./users.ts";
 
-const ALL: Command[] = [...commands, auditCommand, serveCommand];
+const ALL: Command[] = [...commands, auditCommand, userCommand, tokenCommand, serveCommand];
 
 const GLOBAL = {
   "data-dir": { type: "string" },

@@ -4,7 +4,15 @@
  * problems when the user can fix them (fields of the request, lines of an import file).
  */
 import { PriceIndexError } from "@bevilling/core";
-import { BadRequest, ImportFailed, NotFound } from "@bevilling/services";
+import {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  ImportFailed,
+  NotFound,
+  TooManyAttempts,
+  Unauthenticated,
+} from "@bevilling/services";
 import type { FastifyError, FastifyInstance } from "fastify";
 
 export interface Issue {
@@ -23,17 +31,12 @@ export class RequestInvalid extends Error {
   }
 }
 
-/** The thing to create exists already (a municipality code, for instance). */
-export class Conflict extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "Conflict";
-  }
-}
+export { Conflict };
 
 interface ErrorAnswer {
   status: number;
   body: { error: string } & Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 const FASTIFY_MESSAGES: Record<string, { status: number; message: (limitMb: number) => string }> = {
@@ -67,7 +70,23 @@ function answerFor(err: unknown, bodyLimit: number): ErrorAnswer | undefined {
   }
   // A price year outside the index is the caller's choice, not a fault of the server.
   if (err instanceof PriceIndexError) return { status: 400, body: { error: err.message } };
-  if (err instanceof Conflict) return { status: 409, body: { error: err.message } };
+  if (err instanceof Conflict) {
+    const body: ErrorAnswer["body"] = { error: err.message, code: "conflict" };
+    if (err.current !== undefined) body.current = err.current;
+    for (const [k, v] of Object.entries(err.extra ?? {})) if (v !== undefined) body[k] = v;
+    return { status: 409, body };
+  }
+  if (err instanceof Unauthenticated) {
+    return { status: 401, body: { error: err.message, code: "unauthenticated" } };
+  }
+  if (err instanceof Forbidden) return { status: 403, body: { error: err.message, code: err.code } };
+  if (err instanceof TooManyAttempts) {
+    return {
+      status: 429,
+      body: { error: err.message, retryAfterSeconds: err.retryAfterSeconds },
+      headers: { "retry-after": String(err.retryAfterSeconds) },
+    };
+  }
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === "string" && code.startsWith("FST_")) {
     const known = FASTIFY_MESSAGES[code];
@@ -85,8 +104,11 @@ function answerFor(err: unknown, bodyLimit: number): ErrorAnswer | undefined {
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err, req, reply) => {
-    const answer = answerFor(err, bodyLimit);
-    if (answer) return reply.code(answer.status).send(answer.body);
+    const answer = answerFor(err, req.routeOptions?.bodyLimit ?? bodyLimit);
+    if (answer) {
+      if (answer.headers) reply.headers(answer.headers);
+      return reply.code(answer.status).send(answer.body);
+    }
     // Only the error and the request line are logged: request bodies hold municipal data.
     req.log.error({ err, method: req.method, url: req.url }, "uventet fejl");
     return reply.code(500).send({ error: INTERNAL_ERROR });

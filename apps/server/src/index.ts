@@ -2,6 +2,7 @@ import { ROUTES } from "./api/index.ts";
 import type { RouteInfo } from "./routes.ts";
 
 export { BODY_LIMIT, buildApp } from "./app.ts";
+export { OidcClient, OidcError, oidcSettingsFromEnv } from "./oidc.ts";
 export { buildOpenApi } from "./openapi.ts";
 export type { Access, RouteInfo } from "./routes.ts";
 export { ACCESS_LEVELS } from "./routes.ts";

@@ -16,6 +16,7 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Prisindeks: "Pris- og lønindeks til omregning mellem prisniveauer",
   Eksport: "Kommunens data som filer",
   Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
+  Adgang: "Login, brugere, roller og API-nøgler",
 };
 
 function toJsonSchema(schema: z.ZodType): JsonSchema {
@@ -80,6 +81,10 @@ function operation(route: Route): JsonSchema {
     responses[status] = errorResponse(description);
   }
   if (route.body) responses["413"] = errorResponse("Forespørgslen er for stor");
+  if (route.access !== "public") {
+    responses["401"] = errorResponse("Ikke logget ind (code: unauthenticated)");
+    responses["403"] = errorResponse("Ingen adgang (code: forbidden, password_change_required eller csrf)");
+  }
   responses["500"] = errorResponse("Intern fejl");
   return {
     operationId: operationId(route),
@@ -87,6 +92,8 @@ function operation(route: Route): JsonSchema {
     ...(route.description ? { description: route.description } : {}),
     tags: [...route.tags],
     "x-access": route.access,
+    ...(route.scope ? { "x-scope": "enhed" } : {}),
+    ...(route.access === "public" ? { security: [] } : {}),
     parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
     ...(route.body
       ? {
@@ -131,11 +138,19 @@ export function buildOpenApi(routes: readonly Route[]): JsonSchema {
       version: "0.1.0",
       description:
         "Budget og økonomistyring for danske kommuner. Beløb sendes som strenge med heltal (øre eller afrundede " +
-        "enheder), så intet øre går tabt. x-access angiver den rettighed, et kald kræver.",
+        "enheder), så intet øre går tabt. x-access angiver den rettighed, et kald kræver (public, published, " +
+        "signedIn, read, unitWrite, write, admin); x-scope, at en budgetansvarlig kun når sine egne enheder. " +
+        "Log ind med en sessionscookie (POST /api/session; ændringer sender x-csrf-token) eller en API-nøgle " +
+        "(Authorization: Bearer bvl_…).",
     },
     tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
     paths,
+    security: [{ session: [] }, { token: [] }],
     components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "bevilling_session" },
+        token: { type: "http", scheme: "bearer", description: "API-nøgle: bvl_…" },
+      },
       schemas: {
         Fejl: {
           type: "object",

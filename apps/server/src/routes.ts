@@ -4,24 +4,37 @@
  * declaration registers the fastify route, validates the request and writes the OpenAPI
  * document, so the documentation, the validation and the access rules cannot drift apart.
  */
+import { ACCESS_LEVELS, type Access } from "@bevilling/core";
 import type { Database } from "@bevilling/db";
+import { authorize, Forbidden, type Principal, type Target } from "@bevilling/services";
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { type Issue, RequestInvalid } from "./errors.ts";
+import { resolveMunicipality } from "./resolve.ts";
+import { checkCsrf } from "./session.ts";
 
-/**
- * What a caller must be allowed to do. Sign-in comes later; until then the level is only
- * recorded (route config and OpenAPI `x-access`) so that enforcing it needs no route changes.
- */
-export type Access = "public" | "read" | "write" | "admin";
-export const ACCESS_LEVELS: readonly Access[] = ["public", "read", "write", "admin"];
+export type { Access };
+export { ACCESS_LEVELS };
 
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyRequest {
+    /** Who is asking: set for every request by the session hook (session.ts). */
+    principal: Principal;
+  }
 }
+
+/** Requests without a larger limit of their own may carry at most this much. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * What a request is about, for the unit check: a node, or a municipality by code (or id) as
+ * written in the address. null: the installation as a whole.
+ */
+export type ScopeRef = { node: number } | { municipality: string } | null;
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -33,7 +46,8 @@ export type Tag =
   | "Import"
   | "Prisindeks"
   | "Eksport"
-  | "Revisionsspor";
+  | "Revisionsspor"
+  | "Adgang";
 
 export interface ResponseSpec {
   /** Status of a successful answer (default 200). */
@@ -47,8 +61,27 @@ export interface ResponseSpec {
 
 export interface AppContext {
   db: Kysely<Database>;
+  auth: AuthConfig;
   /** The OpenAPI document, built once from the registry. */
   openapi(): object;
+}
+
+/** How sessions behave and whether a municipality's identity provider is configured. */
+export interface AuthConfig {
+  /** Mark cookies Secure and send HSTS: on whenever Bevilling is reached over https. */
+  secureCookies: boolean;
+  oidc: OidcSignIn | null;
+}
+
+/** The part of the OpenID Connect client the routes use (oidc.ts implements it). */
+export interface OidcSignIn {
+  label: string;
+  redirectUri: string;
+  start(): Promise<{ url: string; pending: { state: string; nonce: string; codeVerifier: string } }>;
+  finish(
+    callbackUrl: URL,
+    pending: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<{ issuer: string; subject: string; username: string | null }>;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -72,7 +105,18 @@ export interface RouteSpec<
   summary: string;
   description?: string;
   tags: readonly Tag[];
+  /** Who may call the route (core/access.ts). Required: a route without it is refused at start. */
   access: Access;
+  /**
+   * What the request is about, from its parsed address and query: a unit-limited caller (a
+   * budgetansvarlig) gets through only when it lies in their units. Without it the route is
+   * about the installation as a whole, which unit-limited callers may not call unless `filters`.
+   */
+  scope?: (input: { params: Out<P>; query: Out<Q> }) => ScopeRef;
+  /** The handler itself narrows the answer to what the caller may see (see services/access.ts). */
+  filters?: boolean;
+  /** Largest request body in bytes (default DEFAULT_BODY_LIMIT). */
+  bodyLimit?: number;
   params?: P;
   query?: Q;
   body?: B;
@@ -89,6 +133,9 @@ export interface Route {
   description?: string;
   tags: readonly Tag[];
   access: Access;
+  scope?: (input: { params: unknown; query: unknown }) => ScopeRef;
+  filters?: boolean;
+  bodyLimit?: number;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -137,15 +184,37 @@ function parseInput<S extends z.ZodType>(
   return undefined as z.output<S>;
 }
 
+async function targetOf(db: Kysely<Database>, ref: ScopeRef): Promise<Target> {
+  if (ref === null) return null;
+  if ("node" in ref) return { nodeId: ref.node };
+  return { municipalityId: (await resolveMunicipality(db, ref.municipality)).id };
+}
+
+/**
+ * The order matters: who may call the route at all is settled before anything of the request is
+ * read, so a refused caller learns nothing from validation messages; the unit check needs the
+ * parsed address; the body is read last.
+ */
 export function registerRoute(app: FastifyInstance, ctx: AppContext, route: Route): void {
   app.route({
     method: route.method,
     url: route.url,
     config: { access: route.access },
+    bodyLimit: route.bodyLimit ?? DEFAULT_BODY_LIMIT,
     handler: async (req, reply) => {
+      const principal = req.principal;
+      await authorize(ctx.db, principal, route.access, null, { filters: true });
+      if (route.method !== "GET" && !checkCsrf(req)) {
+        throw new Forbidden("Forespørgslen mangler et gyldigt CSRF-token; genindlæs siden", "csrf");
+      }
       const issues: Issue[] = [];
       const params = route.params ? parseInput("params", route.params, req.params, issues) : undefined;
       const query = route.query ? parseInput("query", route.query, req.query, issues) : undefined;
+      if (issues.length > 0) throw new RequestInvalid(issues);
+      const ref = route.scope ? route.scope({ params, query }) : null;
+      await authorize(ctx.db, principal, route.access, await targetOf(ctx.db, ref), {
+        filters: route.filters === true,
+      });
       const body = route.body ? parseInput("body", route.body, req.body, issues) : undefined;
       if (issues.length > 0) throw new RequestInvalid(issues);
       const result = await route.handler({ params, query, body, app: ctx, req, reply });

@@ -69,3 +69,7 @@ export function wordList<T extends string>(words: Record<string, T>, explain: st
     return out;
   });
 }
+
+/** Route scopes (routes.ts): what a request is about, read from its address. */
+export const byMunicipality = ({ params }: { params: { m: string } }) => ({ municipality: params.m });
+export const byNode = ({ params }: { params: { id: number } }) => ({ node: params.id });

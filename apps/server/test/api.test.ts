@@ -4,6 +4,7 @@ import { loadDemo } from "@bevilling/services";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, listRoutes } from "../src/index.ts";
+import { tokenHeaders } from "./support/auth.ts";
 
 /** Seed 000 as printed (see packages/services/test/demo-overview.test.ts: 351.608 is the sum of the areas). */
 const SEED_000 = [
@@ -70,8 +71,10 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
   let oeu: number;
   const replies: { what: string; status: number; body: string }[] = [];
 
+  /** Finance staff's token: these tests are about the API's answers, access-test.ts about who gets them. */
+  let auth: { authorization: string };
   async function call(opts: InjectOptions): Promise<LightMyRequestResponse> {
-    const r = await app.inject(opts);
+    const r = await app.inject({ ...opts, headers: { ...auth, ...(opts.headers as object | undefined) } });
     replies.push({ what: `${opts.method ?? "GET"} ${String(opts.url)}`, status: r.statusCode, body: r.body });
     return r;
   }
@@ -99,6 +102,7 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
     h = await openTestDatabase(engine);
     await loadDemo(h.db);
     app = await buildApp({ db: h.db });
+    auth = await tokenHeaders(h.db, "administrator");
     oeu = await nodeId("340", "OEU");
   });
   afterAll(async () => {
@@ -316,7 +320,7 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
       payload: { code: "399", name: "Igen", budgetYear: 2025 },
     });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toEqual({ error: "Kommunekoden 399 findes allerede" });
+    expect(again.json()).toEqual({ error: "Kommunekoden 399 findes allerede", code: "conflict" });
     const bad = await call({
       method: "POST",
       url: "/api/municipalities",
@@ -450,14 +454,36 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
     const put = await call({
       method: "PUT",
       url: "/api/municipalities/399/mappings/pr%C3%B8ve",
-      payload: BUDGET_2025_BY_NODE,
+      payload: { mapping: BUDGET_2025_BY_NODE, version: null },
     });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toMatchObject({
       name: "prøve",
       standard: false,
       mapping: { node: "Område", format: { separator: "auto" } },
+      version: 1,
     });
+    // Saving again from the same starting point (version null: "new") is a lost update: refused.
+    const stale = await call({
+      method: "PUT",
+      url: "/api/municipalities/399/mappings/pr%C3%B8ve",
+      payload: { mapping: { ...BUDGET_2025_BY_NODE, unit: "kr" }, version: null },
+    });
+    expect(stale.statusCode, stale.body).toBe(409);
+    expect(stale.json()).toMatchObject({
+      code: "conflict",
+      current: { version: 1, mapping: { unit: "tkr" } },
+    });
+    const next = await call({
+      method: "PUT",
+      url: "/api/municipalities/399/mappings/pr%C3%B8ve",
+      payload: { mapping: { ...BUDGET_2025_BY_NODE, unit: "kr" }, version: 1 },
+    });
+    expect(next.json()).toMatchObject({ version: 2, mapping: { unit: "kr" } });
+    const history = (await get("/api/municipalities/399/mappings/pr%C3%B8ve/history")).json() as {
+      action: string;
+    }[];
+    expect(history.map((e) => e.action)).toEqual(["create", "update"]);
     const list = (await get("/api/municipalities/399/mappings")).json() as {
       name: string;
       standard: boolean;
@@ -470,7 +496,7 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
     const incomplete = await call({
       method: "PUT",
       url: "/api/municipalities/399/mappings/x",
-      payload: { kind: "amounts" },
+      payload: { mapping: { kind: "amounts" }, version: null },
     });
     expect(incomplete.statusCode).toBe(400);
     expect(issuesOf(incomplete).map((i) => i.reason)).toEqual([
@@ -480,13 +506,13 @@ describe.each(testEngines())("HTTP API on %s", (engine) => {
     const wrongKind = await call({
       method: "PUT",
       url: "/api/municipalities/399/mappings/x",
-      payload: { kind: "alt" },
+      payload: { mapping: { kind: "alt" }, version: null },
     });
-    expect(issuesOf(wrongKind).map((i) => i.field)).toEqual(["body.kind"]);
+    expect(issuesOf(wrongKind).map((i) => i.field)).toEqual(["body.mapping.kind"]);
     const reserved = await call({
       method: "PUT",
       url: "/api/municipalities/399/mappings/standard-beloeb",
-      payload: BUDGET_2025_BY_NODE,
+      payload: { mapping: BUDGET_2025_BY_NODE, version: null },
     });
     expect(issuesOf(reserved).map((i) => i.field)).toEqual(["params.name"]);
     expect((await get("/api/municipalities/399/mappings/x")).statusCode).toBe(404);

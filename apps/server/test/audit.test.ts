@@ -7,9 +7,10 @@ import type { DatabaseHandle } from "@bevilling/db";
 import { verifyAudit } from "@bevilling/db";
 import { openTestDatabase, testEngines } from "@bevilling/db/testing";
 import { loadDemo } from "@bevilling/services";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/index.ts";
+import { type BrowserSession, userSession } from "./support/auth.ts";
 
 const b64 = (s: string) => Buffer.from(s, "utf-8").toString("base64");
 
@@ -40,12 +41,17 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
   let h: DatabaseHandle;
   let app: FastifyInstance;
   let adm: number;
+  /** An administrator signed in through the browser's way: the audit trail must name them. */
+  let admin: BrowserSession;
+  const inject = (opts: InjectOptions) =>
+    app.inject({ ...opts, headers: { ...admin.headers, ...(opts.headers as object | undefined) } });
 
   beforeAll(async () => {
     h = await openTestDatabase(engine);
     await loadDemo(h.db);
     app = await buildApp({ db: h.db });
-    const nodes = (await app.inject({ url: "/api/municipalities/340/organisation" })).json() as {
+    admin = await userSession(app, h.db, "administrator");
+    const nodes = (await inject({ url: "/api/municipalities/340/organisation" })).json() as {
       id: number;
       code: string;
     }[];
@@ -57,18 +63,18 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
   });
 
   it("records settings changed over HTTP under the API's actor and lists them, newest first", async () => {
-    const patch = await app.inject({
+    const patch = await inject({
       method: "PATCH",
       url: "/api/municipalities/340/settings",
       payload: { budgetYear: 2026 },
     });
     expect(patch.statusCode, patch.body).toBe(200);
-    const r = await app.inject({ url: "/api/municipalities/340/audit?limit=3" });
+    const r = await inject({ url: "/api/municipalities/340/audit?limit=3" });
     expect(r.statusCode, r.body).toBe(200);
     const entries = r.json() as Entry[];
     expect(entries).toHaveLength(3);
     expect(entries[0]).toMatchObject({
-      actor: { kind: "system", name: "api" },
+      actor: { kind: "user", name: "Test administrator" },
       entityType: "municipality",
       action: "settings",
       before: { budgetYear: 2025 },
@@ -80,7 +86,7 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
     expect((entries[0]?.id as number) > (entries[1]?.id as number)).toBe(true);
     // Paging back and filtering.
     const older = (
-      await app.inject({ url: `/api/municipalities/340/audit?before=${entries[0]?.id}&entityType=import` })
+      await inject({ url: `/api/municipalities/340/audit?before=${entries[0]?.id}&entityType=import` })
     ).json() as Entry[];
     expect(older.length).toBeGreaterThan(0);
     for (const e of older)
@@ -89,7 +95,7 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
 
   it("shows the history of one budget figure after two imports over HTTP", async () => {
     for (const amount of ["304.620", "305.000"]) {
-      const r = await app.inject({
+      const r = await inject({
         method: "POST",
         url: "/api/municipalities/340/imports",
         payload: {
@@ -100,7 +106,7 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
       });
       expect(r.statusCode, r.body).toBe(200);
     }
-    const r = await app.inject({ url: `/api/nodes/${adm}/history?year=2025&kind=budget` });
+    const r = await inject({ url: `/api/nodes/${adm}/history?year=2025&kind=budget` });
     expect(r.statusCode, r.body).toBe(200);
     const changes = r.json() as Record<string, unknown>[];
     expect(changes.map((c) => [c.fileName, c.oldAmount, c.newAmount])).toEqual([
@@ -108,49 +114,50 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
       ["budget-304.620.csv", "25917800000", "30462000000"],
       ["budget-305.000.csv", "30462000000", "30500000000"],
     ]);
-    expect(changes[2]).toMatchObject({ actor: { kind: "system", name: "api" }, newPriceYear: 2025 });
+    expect(changes[2]).toMatchObject({
+      actor: { kind: "user", name: "Test administrator" },
+      newPriceYear: 2025,
+    });
     // Danish words for the kind work too; an account the figure was never booked on has no history.
+    expect((await inject({ url: `/api/nodes/${adm}/history?year=2023&kind=regnskab` })).json()).toHaveLength(
+      1,
+    );
     expect(
-      (await app.inject({ url: `/api/nodes/${adm}/history?year=2023&kind=regnskab` })).json(),
-    ).toHaveLength(1);
-    expect(
-      (await app.inject({ url: `/api/nodes/${adm}/history?year=2025&kind=budget&accountId=999` })).json(),
+      (await inject({ url: `/api/nodes/${adm}/history?year=2025&kind=budget&accountId=999` })).json(),
     ).toEqual([]);
   });
 
   it("shows the records about one entity, oldest first", async () => {
-    const saved = await app.inject({
+    const saved = await inject({
       method: "PUT",
       url: "/api/municipalities/340/mappings/budget-omraade",
-      payload: BUDGET_BY_AREA,
+      payload: { mapping: BUDGET_BY_AREA, version: null },
     });
     expect(saved.statusCode, saved.body).toBe(200);
     const [rec] = (
-      await app.inject({ url: "/api/municipalities/340/audit?entityType=import_mapping&limit=1" })
+      await inject({ url: "/api/municipalities/340/audit?entityType=import_mapping&limit=1" })
     ).json() as Entry[];
     expect(rec).toMatchObject({ action: "create", after: { name: "budget-omraade" } });
     const history = (
-      await app.inject({ url: `/api/audit/history?entityType=import_mapping&entityId=${rec?.entityId}` })
+      await inject({ url: `/api/audit/history?entityType=import_mapping&entityId=${rec?.entityId}` })
     ).json() as Entry[];
     expect(history.map((e) => e.id)).toEqual([rec?.id]);
     const node = (
-      await app.inject({ url: `/api/audit/history?entityType=org_node&entityId=${adm}` })
+      await inject({ url: `/api/audit/history?entityType=org_node&entityId=${adm}` })
     ).json() as Entry[];
     expect(node).toMatchObject([{ action: "create", after: { code: "ADM", name: "Administration" } }]);
   });
 
   it("answers bad queries with 400 and the field, and an unknown node with 404", async () => {
-    const bad = await app.inject({ url: `/api/nodes/${adm}/history?year=20x5&kind=furlongs` });
+    const bad = await inject({ url: `/api/nodes/${adm}/history?year=20x5&kind=furlongs` });
     expect(bad.statusCode).toBe(400);
     const fields = (bad.json() as { issues: { field: string }[] }).issues.map((i) => i.field).sort();
     expect(fields).toEqual(["query.kind", "query.year"]);
-    expect((await app.inject({ url: `/api/nodes/${adm}/history?kind=budget` })).statusCode).toBe(400);
-    expect((await app.inject({ url: "/api/nodes/999999/history?year=2025&kind=budget" })).statusCode).toBe(
-      404,
-    );
-    expect((await app.inject({ url: "/api/audit/history?entityType=import" })).statusCode).toBe(400);
-    expect((await app.inject({ url: "/api/municipalities/340/audit?limit=0" })).statusCode).toBe(400);
-    expect((await app.inject({ url: "/api/municipalities/999/audit" })).statusCode).toBe(404);
+    expect((await inject({ url: `/api/nodes/${adm}/history?kind=budget` })).statusCode).toBe(400);
+    expect((await inject({ url: "/api/nodes/999999/history?year=2025&kind=budget" })).statusCode).toBe(404);
+    expect((await inject({ url: "/api/audit/history?entityType=import" })).statusCode).toBe(400);
+    expect((await inject({ url: "/api/municipalities/340/audit?limit=0" })).statusCode).toBe(400);
+    expect((await inject({ url: "/api/municipalities/999/audit" })).statusCode).toBe(404);
   });
 
   it("leaves a chain that verifies", async () => {

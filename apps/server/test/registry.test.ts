@@ -25,20 +25,36 @@ describe("route registry", () => {
     expect(byRoute).toMatchObject({
       "GET /api/health": "public",
       "GET /api/openapi.json": "public",
-      "GET /api/municipalities": "read",
+      "POST /api/session": "public",
+      "DELETE /api/session": "signedIn",
+      "GET /api/municipalities": "published",
       "POST /api/municipalities": "admin",
-      "GET /api/nodes/:id/overview": "read",
+      "GET /api/nodes/:id/overview": "published",
+      "PUT /api/nodes/:id/figures": "unitWrite",
       "POST /api/municipalities/:m/imports": "write",
       "PUT /api/municipalities/:m/mappings/:name": "write",
       "POST /api/municipalities/:m/price-indexes": "write",
       "GET /api/municipalities/:m/export": "read",
       "GET /api/municipalities/:m/audit": "admin",
-      "GET /api/audit/history": "read",
+      "GET /api/audit/history": "write",
       "GET /api/nodes/:id/history": "read",
+      "GET /api/users": "admin",
+      "POST /api/tokens": "admin",
     });
-    // Every write goes through a permission above read.
-    for (const r of listRoutes())
-      if (r.method !== "GET") expect(["write", "admin"], r.url).toContain(r.access);
+    // Every change goes through a permission above reading, except signing in and out.
+    const selfService = ["POST /api/session", "DELETE /api/session", "POST /api/session/password"];
+    for (const r of listRoutes()) {
+      if (r.method === "GET" || selfService.includes(`${r.method} ${r.url}`)) continue;
+      expect(["unitWrite", "write", "admin"], `${r.method} ${r.url}`).toContain(r.access);
+    }
+  });
+
+  it("makes every route about a municipality or a unit declare its scope, so unit limits apply", () => {
+    for (const r of ROUTES) {
+      const aboutPart = r.url.includes("/:m") || r.url.startsWith("/api/nodes/:id");
+      // Administrators reach everything; for them a scope would change nothing.
+      if (aboutPart && r.access !== "admin") expect(r.scope, `${r.method} ${r.url}`).toBeDefined();
+    }
   });
 
   it("refuses to register a route that does not declare its access", async () => {
@@ -66,7 +82,12 @@ describe("route registry", () => {
       seen.push({ method: String(r.method), url: r.url, access: r.config?.access });
     });
     // buildApp registers through the same wrapper; replay it on a probe to read the configs.
-    for (const r of ROUTES) registerRoute(probe, { db: {} as Kysely<Database>, openapi: () => ({}) }, r);
+    for (const r of ROUTES)
+      registerRoute(
+        probe,
+        { db: {} as Kysely<Database>, auth: { secureCookies: false, oidc: null }, openapi: () => ({}) },
+        r,
+      );
     const gets = seen.filter((s) => s.method !== "HEAD");
     expect(gets.map((s) => [s.method, s.url, s.access])).toEqual(
       ROUTES.map((r) => [r.method, r.url, r.access]),
@@ -91,6 +112,8 @@ describe("route registry", () => {
     const r = await app.inject({
       method: "POST",
       url: "/api/municipalities/340/imports",
+      // Looking the token up is the first query, and it throws.
+      headers: { authorization: "Bearer bvl_hemmelig-noegle-0123456789" },
       payload: { fileName: "løn.csv", content: secret, mappingName: "standard-beloeb" },
     });
     await app.close();
@@ -102,5 +125,6 @@ describe("route registry", () => {
     expect(text).toContain("TypeError");
     expect(text).not.toContain(secret);
     expect(text).not.toContain("løn.csv");
+    expect(text).not.toContain("hemmelig-noegle");
   });
 });

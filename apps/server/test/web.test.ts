@@ -8,17 +8,20 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/index.ts";
 import { WEB_CSP } from "../src/web.ts";
+import { tokenHeaders } from "./support/auth.ts";
 
 describe("the web application and the file inspection", () => {
   const root = mkdtempSync(join(tmpdir(), "bevilling-web-"));
   let h: DatabaseHandle;
   let app: FastifyInstance;
+  let auth: { authorization: string };
   beforeAll(async () => {
     mkdirSync(join(root, "assets"));
     writeFileSync(join(root, "index.html"), '<!doctype html><html lang="da"><title>Bevilling</title>');
     writeFileSync(join(root, "assets", "main-abc123.js"), "console.log(1)");
     h = await openTestDatabase("pglite");
     app = await buildApp({ db: h.db, webRoot: root });
+    auth = await tokenHeaders(h.db, "okonomi");
   });
   afterAll(async () => {
     await app?.close();
@@ -55,6 +58,7 @@ describe("the web application and the file inspection", () => {
     const r = await app.inject({
       method: "POST",
       url: "/api/files/inspect",
+      headers: auth,
       payload: { fileName: "budget.csv", content: Buffer.from(`\uFEFF${csv}`).toString("base64") },
     });
     expect(r.statusCode, r.body).toBe(200);
@@ -73,6 +77,7 @@ describe("the web application and the file inspection", () => {
     const x = await app.inject({
       method: "POST",
       url: "/api/files/inspect",
+      headers: auth,
       payload: { fileName: "b.xlsx", content: Buffer.from(xlsx).toString("base64") },
     });
     expect(x.statusCode, x.body).toBe(200);
@@ -80,6 +85,7 @@ describe("the web application and the file inspection", () => {
     const bad = await app.inject({
       method: "POST",
       url: "/api/files/inspect",
+      headers: auth,
       payload: { fileName: "u16.csv", content: Buffer.from([0xff, 0xfe, 0x41, 0x00]).toString("base64") },
     });
     expect(bad.statusCode).toBe(400);

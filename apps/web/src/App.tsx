@@ -1,19 +1,60 @@
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from "react";
 import { Layout } from "./components/Layout.tsx";
 import { OrgNav } from "./components/OrgNav.tsx";
-import { ErrorState, Loading } from "./components/States.tsx";
+import { ErrorState, errorTitle, Loading, NoAccess, SignInRequired } from "./components/States.tsx";
 import { t } from "./i18n/da.ts";
 import { useApi } from "./lib/api.ts";
+import { canImport, isAdministrator, passwordHref } from "./lib/auth.ts";
 import { useTitle } from "./lib/hooks.ts";
 import { carryOver, parseOverviewParams } from "./lib/overviewParams.ts";
 import { matchRoute, municipalityHref } from "./lib/paths.ts";
-import { type Location, useLocation } from "./lib/router.tsx";
-import type { Municipality, OrgNode } from "./lib/types.ts";
+import { type Location, navigate, useLocation } from "./lib/router.tsx";
+import { type SessionState, useSession } from "./lib/session.ts";
+import type { Municipality, OrgNode, SessionUser } from "./lib/types.ts";
 import { Home } from "./views/Home.tsx";
 import { OverviewPage } from "./views/OverviewPage.tsx";
 
-// The import page is only needed by some users: it loads on first visit, keeping the start small.
+// Pages only some users need load on first visit, keeping the start small.
 const ImportPage = lazy(() => import("./views/ImportPage.tsx").then((m) => ({ default: m.ImportPage })));
+const SignInPage = lazy(() =>
+  import("./views/account/SignInPage.tsx").then((m) => ({ default: m.SignInPage })),
+);
+const PasswordPage = lazy(() =>
+  import("./views/account/PasswordPage.tsx").then((m) => ({ default: m.PasswordPage })),
+);
+const UsersPage = lazy(() => import("./views/admin/UsersPage.tsx").then((m) => ({ default: m.UsersPage })));
+const UserPage = lazy(() => import("./views/admin/UserPage.tsx").then((m) => ({ default: m.UserPage })));
+const TokensPage = lazy(() =>
+  import("./views/admin/TokensPage.tsx").then((m) => ({ default: m.TokensPage })),
+);
+
+/**
+ * A page for some roles only: while the session loads it waits, signed out it offers to sign in,
+ * with another role it says so (the server refuses anyway; this saves a round of errors).
+ */
+function Guarded({
+  session,
+  allow,
+  title,
+  children,
+}: {
+  session: SessionState;
+  allow: (user: SessionUser) => boolean;
+  title: string;
+  children: ReactNode;
+}) {
+  useTitle(session.loaded && (!session.user || !allow(session.user)) ? title : null);
+  if (!session.loaded) return <Loading label={t("app.loadingSession")} />;
+  if (!session.user || !allow(session.user)) {
+    return (
+      <>
+        <h1>{title}</h1>
+        {session.user ? <NoAccess /> : <SignInRequired />}
+      </>
+    );
+  }
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 /**
  * After moving to another page (not after changing a control on the same page), focus goes to
@@ -53,12 +94,14 @@ function MunicipalityPages({
   nodeId: number | null;
   importOpen: boolean;
 }) {
+  const session = useSession();
   const base = `/api/municipalities/${encodeURIComponent(code)}`;
   const m = useApi<Municipality>(base, { cache: true });
   const org = useApi<OrgNode[]>(`${base}/organisation`, { cache: true });
   const params = parseOverviewParams(location.query);
   const municipality = m.stale ? undefined : m.data;
-  useTitle(municipality ? null : m.error || org.error ? t("state.errorTitle") : t("state.loading"));
+  const failed = m.error ?? org.error;
+  useTitle(municipality ? null : failed ? errorTitle(failed) : t("state.loading"));
   const root = org.data?.find((n) => n.parentId === null);
   const nav =
     municipality && org.data ? (
@@ -67,6 +110,7 @@ function MunicipalityPages({
         nodes={org.data}
         target={{ currentId: importOpen ? null : (nodeId ?? root?.id ?? null), importOpen }}
         params={carryOver(params)}
+        showImport={canImport(session.user)}
       />
     ) : undefined;
 
@@ -75,7 +119,7 @@ function MunicipalityPages({
   if (error) {
     content = (
       <>
-        <h1>{error.status === 404 ? t("state.notFoundTitle") : t("state.errorTitle")}</h1>
+        <h1>{errorTitle(error)}</h1>
         <ErrorState
           error={error}
           onRetry={() => {
@@ -94,9 +138,9 @@ function MunicipalityPages({
     );
   } else if (importOpen) {
     content = (
-      <Suspense fallback={<Loading />}>
+      <Guarded session={session} allow={canImport} title={`${t("import.title")} – ${municipality.name}`}>
         <ImportPage municipality={municipality} />
-      </Suspense>
+      </Guarded>
     );
   } else {
     content = <OverviewPage municipality={municipality} nodes={org.data} nodeId={nodeId} params={params} />;
@@ -115,7 +159,14 @@ function MunicipalityPages({
 export function App() {
   const location = useLocation();
   const route = matchRoute(location.path);
+  const session = useSession();
   useFocusMainOnPathChange(location.path);
+  // Until the user has chosen a new password the server refuses everything else: go there.
+  const mustChange = session.user?.mustChangePassword === true;
+  useEffect(() => {
+    if (mustChange && route.name !== "password") navigate(passwordHref(location.href), { replace: true });
+  }, [mustChange, route.name, location.href]);
+
   switch (route.name) {
     case "home":
       return (
@@ -129,6 +180,46 @@ export function App() {
       );
     case "import":
       return <MunicipalityPages code={route.code} location={location} nodeId={null} importOpen />;
+    case "signIn":
+      return (
+        <Layout>
+          <Suspense fallback={<Loading />}>
+            <SignInPage query={location.query} />
+          </Suspense>
+        </Layout>
+      );
+    case "password":
+      return (
+        <Layout>
+          <Suspense fallback={<Loading />}>
+            <PasswordPage query={location.query} />
+          </Suspense>
+        </Layout>
+      );
+    case "users":
+      return (
+        <Layout>
+          <Guarded session={session} allow={isAdministrator} title={t("users.title")}>
+            <UsersPage />
+          </Guarded>
+        </Layout>
+      );
+    case "user":
+      return (
+        <Layout>
+          <Guarded session={session} allow={isAdministrator} title={t("users.title")}>
+            <UserPage id={route.id} />
+          </Guarded>
+        </Layout>
+      );
+    case "tokens":
+      return (
+        <Layout>
+          <Guarded session={session} allow={isAdministrator} title={t("tokens.title")}>
+            <TokensPage />
+          </Guarded>
+        </Layout>
+      );
     default:
       return (
         <Layout>

@@ -6,7 +6,7 @@ import {
   overviewSearch,
   parseOverviewParams,
 } from "../src/lib/overviewParams.ts";
-import { importHref, matchRoute, municipalityHref } from "../src/lib/paths.ts";
+import { importHref, matchRoute, municipalityHref, userHref } from "../src/lib/paths.ts";
 
 describe("addresses", () => {
   it("maps every view's address to its route", () => {
@@ -25,6 +25,16 @@ describe("addresses", () => {
     ]) {
       expect(matchRoute(bad), bad).toEqual({ name: "notFound" });
     }
+    expect(matchRoute("/log-ind")).toEqual({ name: "signIn" });
+    expect(matchRoute("/konto/adgangskode")).toEqual({ name: "password" });
+    expect(matchRoute("/admin/brugere")).toEqual({ name: "users" });
+    expect(matchRoute("/admin/brugere/")).toEqual({ name: "users" });
+    expect(matchRoute("/admin/brugere/12")).toEqual({ name: "user", id: 12 });
+    expect(matchRoute("/admin/noegler")).toEqual({ name: "tokens" });
+    for (const bad of ["/admin", "/admin/brugere/x", "/konto", "/log-ind/x", "/admin/noegler/3"]) {
+      expect(matchRoute(bad), bad).toEqual({ name: "notFound" });
+    }
+    expect(userHref(12)).toBe("/admin/brugere/12");
     expect(municipalityHref("Sorø")).toBe("/kommune/Sor%C3%B8");
     expect(importHref("340")).toBe("/kommune/340/import");
   });
@@ -50,6 +60,14 @@ describe("addresses", () => {
     expect(parseOverviewParams(new URLSearchParams("pris=x&enhed=y&visning=z&aar=20"))).toEqual(plain);
     // A drill-down keeps price, unit and view, and starts over with rows and the chart's column.
     expect(carryOver(p)).toEqual({ ...p, rows: "children", year: undefined });
+  });
+
+  it("keeps the figures view and its year in the address", () => {
+    const p = parseOverviewParams(new URLSearchParams("visning=tal&aar=2027"));
+    expect(p).toMatchObject({ view: "figures", year: 2027 });
+    expect(overviewHref("340", 4, p)).toBe("/kommune/340/enhed/4?visning=tal&aar=2027");
+    // Moving to another unit keeps the year of the figures (it is the same year there).
+    expect(carryOver(p)).toMatchObject({ view: "figures", year: 2027 });
   });
 
   it("asks the API for the same table, as JSON or as a file", () => {

@@ -16,6 +16,11 @@ export interface MunicipalitySettings {
   defaultPriceYear: number;
   signConvention: SignConvention;
   priceIndexRule: IndexRule;
+  /**
+   * Whether the municipality's budget figures are public: anonymous visitors see published
+   * municipalities only. Off by default, so nothing is public before someone decides it.
+   */
+  published: boolean;
 }
 
 export interface Municipality {
@@ -23,6 +28,8 @@ export interface Municipality {
   code: string;
   name: string;
   settings: MunicipalitySettings;
+  /** Raised by every change of the settings, for optimistic concurrency. */
+  version: number;
 }
 
 export function defaultSettings(budgetYear: number): MunicipalitySettings {
@@ -33,6 +40,7 @@ export function defaultSettings(budgetYear: number): MunicipalitySettings {
     defaultPriceYear: budgetYear,
     signConvention: "overspend_negative",
     priceIndexRule: "by_group",
+    published: false,
   };
 }
 

@@ -14,6 +14,7 @@ export interface MunicipalityTable {
   name: string;
   settings: Json<import("@bevilling/core").MunicipalitySettings>;
   created_at: Timestamp;
+  version: Generated<number>;
 }
 
 export interface OrgNodeTable {
@@ -62,6 +63,7 @@ export interface AmountTable {
   kind: import("@bevilling/core").AmountKind;
   price_year: number;
   amount: bigint;
+  version: Generated<number>;
 }
 
 export interface ActualMonthTable {
@@ -105,6 +107,7 @@ export interface ImportMappingTable {
   name: string;
   spec: Json<unknown>;
   updated_at: Timestamp;
+  version: Generated<number>;
 }
 
 export interface ImportLogTable {
@@ -149,6 +152,69 @@ export interface AmountHistoryTable {
   new_price_year: number | null;
 }
 
+export interface AppUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: import("@bevilling/core").Role;
+  password_hash: string | null;
+  must_change_password: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  disabled: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  last_sign_in_at: Date | null;
+}
+
+export interface UserUnitTable {
+  user_id: number;
+  node_id: number;
+}
+
+/** A signed-in browser. Only the SHA-256 of the cookie's secret is kept. */
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Date | string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  /** The first characters of the secret, to recognise a token in a list; not enough to use it. */
+  prefix: string;
+  token_hash: string;
+  role: import("@bevilling/core").Role;
+  created_by: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface ApiTokenUnitTable {
+  token_id: number;
+  node_id: number;
+}
+
+export interface SignInFailureTable {
+  id: ColumnType<bigint, never, never>;
+  username: string;
+  ip: string;
+  at: Timestamp;
+}
+
+export interface OidcPendingTable {
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   municipality: MunicipalityTable;
   org_node: OrgNodeTable;
@@ -164,6 +230,13 @@ export interface Database {
   import_log: ImportLogTable;
   audit_log: AuditLogTable;
   amount_history: AmountHistoryTable;
+  app_user: AppUserTable;
+  user_unit: UserUnitTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  api_token_unit: ApiTokenUnitTable;
+  sign_in_failure: SignInFailureTable;
+  oidc_pending: OidcPendingTable;
 }
 
 export type OrgNodeRow = Selectable<OrgNodeTable>;

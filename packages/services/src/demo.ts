@@ -4,12 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Actor, Municipality } from "@bevilling/core";
-import type { Database } from "@bevilling/db";
+import type { Actor, Municipality, Role } from "@bevilling/core";
+import { type Database, findMunicipality, findNodeByCode, findUser } from "@bevilling/db";
 import type { Kysely } from "kysely";
 import { runImport } from "./import.ts";
 import { type MappingInput, mappingSchema } from "./mapping.ts";
 import { ensureMunicipality } from "./municipalities.ts";
+import { createUser } from "./users.ts";
 
 const DEMO_DIR = fileURLToPath(new URL("../demo/", import.meta.url));
 
@@ -27,6 +28,8 @@ interface DemoMunicipality {
   code: string;
   name: string;
   budgetYear: number;
+  /** Sorø's budget is published (seed 000 is its public budget); the others show unpublished data. */
+  settings: { published: boolean };
   files: DemoFile[];
 }
 
@@ -35,6 +38,7 @@ export const DEMO: DemoMunicipality[] = [
     code: "340",
     name: "Sorø",
     budgetYear: 2025,
+    settings: { published: true },
     files: [
       {
         file: "soroe-oekonomiudvalget.csv",
@@ -59,6 +63,7 @@ export const DEMO: DemoMunicipality[] = [
     code: "326",
     name: "Kalundborg",
     budgetYear: 2024,
+    settings: { published: false },
     files: [
       {
         file: "kalundborg-organisation.csv",
@@ -79,6 +84,7 @@ export const DEMO: DemoMunicipality[] = [
     code: "330",
     name: "Slagelse",
     budgetYear: 2023,
+    settings: { published: false },
     files: [{ file: "slagelse-organisation.csv", mapping: { kind: "organisation", levels: oeuLevels } }],
   },
 ];
@@ -107,4 +113,49 @@ export async function loadDemo(
     out.push(municipality);
   }
   return { municipalities: out, changes };
+}
+
+/** The password of every demo user: the demo is for trying Bevilling, never for real data. */
+export const DEMO_PASSWORD = "bevilling-demo";
+
+/** One demo user per role; the budgetansvarlig manages Kalundborg's Jobcenter (an unpublished municipality). */
+export const DEMO_USERS: ReadonlyArray<{
+  username: string;
+  displayName: string;
+  role: Role;
+  units?: { municipality: string; node: string }[];
+}> = [
+  { username: "demo-administrator", displayName: "Demo Administrator", role: "administrator" },
+  { username: "demo-okonomi", displayName: "Demo Økonomi", role: "okonomi" },
+  {
+    username: "demo-budgetansvarlig",
+    displayName: "Demo Budgetansvarlig (Jobcenter)",
+    role: "budgetansvarlig",
+    units: [{ municipality: "326", node: "JOB" }],
+  },
+  { username: "demo-sekretariat", displayName: "Demo Sekretariat", role: "sekretariat" },
+  { username: "demo-politiker", displayName: "Demo Politiker", role: "politiker" },
+];
+
+/** Creates the demo users that do not exist yet (after loadDemo: the budgetansvarlig needs Kalundborg). */
+export async function loadDemoUsers(db: Kysely<Database>): Promise<string[]> {
+  const made: string[] = [];
+  for (const u of DEMO_USERS) {
+    if (await findUser(db, { username: u.username })) continue;
+    const unitIds: number[] = [];
+    for (const ref of u.units ?? []) {
+      const m = await findMunicipality(db, ref.municipality);
+      const node = m ? await findNodeByCode(db, m.id, ref.node) : undefined;
+      if (!node) throw new Error(`Demoenheden ${ref.municipality}/${ref.node} findes ikke`);
+      unitIds.push(node.id);
+    }
+    await createUser(
+      db,
+      { username: u.username, displayName: u.displayName, role: u.role, unitIds },
+      DEMO_ACTOR,
+      { password: DEMO_PASSWORD, mustChangePassword: false },
+    );
+    made.push(u.username);
+  }
+  return made;
 }

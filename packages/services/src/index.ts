@@ -1,7 +1,10 @@
+export * from "./access.ts";
 export * from "./audit.ts";
+export * from "./auth.ts";
 export * from "./demo.ts";
 export * from "./errors.ts";
 export * from "./export.ts";
+export * from "./figures.ts";
 export * from "./import.ts";
 export * from "./inspect.ts";
 export * from "./mapping.ts";
@@ -10,3 +13,4 @@ export * from "./overview.ts";
 export * from "./prices.ts";
 export * from "./saved-mappings.ts";
 export * from "./source.ts";
+export * from "./users.ts";

@@ -16,7 +16,7 @@ import {
 } from "@bevilling/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { BadRequest, NotFound } from "./errors.ts";
+import { BadRequest, Conflict, NotFound } from "./errors.ts";
 
 export const settingsSchema = z
   .object({
@@ -26,6 +26,7 @@ export const settingsSchema = z
     defaultPriceYear: z.number().int().min(1990).max(2110),
     signConvention: z.enum(["overspend_negative", "overspend_positive"]),
     priceIndexRule: z.enum(["total", "by_group"]),
+    published: z.boolean().default(false),
   })
   .refine((s) => s.firstYear <= s.budgetYear && s.budgetYear <= s.lastYear, {
     message: "budgetåret skal ligge mellem første og sidste år",
@@ -60,9 +61,9 @@ export async function ensureMunicipality(
   // By code only: a new municipality must not be mistaken for an existing one of the same name.
   const existing = await findMunicipality(db, input.code);
   if (existing && existing.code === input.code) return { municipality: existing, created: false };
-  const parsed = createMunicipalitySchema.safeParse(input);
-  if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join("; "));
   const settings = { ...defaultSettings(input.budgetYear), ...input.settings };
+  const parsed = createMunicipalitySchema.safeParse({ ...input, settings });
+  if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join("; "));
   const municipality = await db.transaction().execute(async (trx) => {
     const made = await insertMunicipality(trx, { code: input.code, name: input.name, settings });
     const m = made.municipality;
@@ -90,7 +91,8 @@ export async function ensureMunicipality(
  * Changes some settings; the result is validated as a whole (budget year inside the years in
  * play). The patch applies to the settings as stored (locked while changing), and the change is
  * recorded in the audit trail with the settings before and after. Setting what is already set
- * changes nothing and records nothing.
+ * changes nothing and records nothing. With `expectedVersion`, a change based on settings that
+ * someone else has changed since is refused (Conflict with the current municipality).
  */
 export async function changeSettings(
   db: Kysely<Database>,
@@ -98,13 +100,19 @@ export async function changeSettings(
   patch: Partial<MunicipalitySettings>,
   actor: Actor,
   reason?: string,
+  expectedVersion?: number,
 ): Promise<Municipality> {
   return db.transaction().execute(async (trx) => {
-    const before = await settingsForUpdate(trx, m.id);
-    if (!before) throw new NotFound(`Kommunen "${m.code}" findes ikke`);
+    const stored = await settingsForUpdate(trx, m.id);
+    if (!stored) throw new NotFound(`Kommunen "${m.code}" findes ikke`);
+    const before = stored.settings;
+    const current: Municipality = { ...m, settings: before, version: stored.version };
+    if (expectedVersion !== undefined && expectedVersion !== stored.version) {
+      throw new Conflict("Indstillingerne er ændret af en anden, efter du hentede dem", current);
+    }
     const next = settingsSchema.safeParse({ ...before, ...patch });
     if (!next.success) throw new BadRequest(next.error.issues.map((i) => i.message).join("; "));
-    if (canonicalJson(next.data) === canonicalJson(before)) return { ...m, settings: next.data };
+    if (canonicalJson(next.data) === canonicalJson(before)) return { ...current, settings: next.data };
     await updateSettings(trx, m.id, next.data);
     await appendAudit(trx, {
       actor,
@@ -116,6 +124,6 @@ export async function changeSettings(
       after: next.data,
       reason,
     });
-    return { ...m, settings: next.data };
+    return { ...m, settings: next.data, version: stored.version + 1 };
   });
 }

@@ -5,8 +5,14 @@
 import { type Actor, canonicalJson, type Municipality, toJsonValue } from "@bevilling/core";
 import { appendAudit, type Database, mappingForUpdate, saveMapping } from "@bevilling/db";
 import type { Kysely } from "kysely";
+import { Conflict } from "./errors.ts";
 
-/** Saves (or replaces) a named mapping; saving the same specification again changes nothing. */
+/**
+ * Saves (or replaces) a named mapping; saving the same specification again changes nothing.
+ * `expectedVersion`: null means "this is a new name", a number the version the caller edited;
+ * either way a mismatch is refused with the current mapping. Undefined skips the check (the CLI
+ * replaces a mapping from a file on purpose).
+ */
 export async function saveMappingAs(
   db: Kysely<Database>,
   m: Municipality,
@@ -14,14 +20,23 @@ export async function saveMappingAs(
   spec: unknown,
   actor: Actor,
   reason?: string,
-): Promise<{ id: number; changed: boolean }> {
+  expectedVersion?: number | null,
+): Promise<{ id: number; changed: boolean; version: number }> {
   const after = toJsonValue(spec);
   return db.transaction().execute(async (trx) => {
     const existing = await mappingForUpdate(trx, m.id, name);
-    if (existing && canonicalJson(existing.spec) === canonicalJson(after)) {
-      return { id: existing.id, changed: false };
+    if (expectedVersion !== undefined && (existing?.version ?? null) !== expectedVersion) {
+      throw new Conflict(
+        existing
+          ? `Opsætningen "${name}" er ændret af en anden, efter du hentede den`
+          : `Opsætningen "${name}" findes ikke længere`,
+        existing ? { name, mapping: existing.spec, version: existing.version } : null,
+      );
     }
-    const id = await saveMapping(trx, m.id, name, after);
+    if (existing && canonicalJson(existing.spec) === canonicalJson(after)) {
+      return { id: existing.id, changed: false, version: existing.version };
+    }
+    const { id, version } = await saveMapping(trx, m.id, name, after);
     await appendAudit(trx, {
       actor,
       municipalityId: m.id,
@@ -32,6 +47,6 @@ export async function saveMappingAs(
       after: { name, spec: after },
       reason,
     });
-    return { id, changed: true };
+    return { id, changed: true, version };
   });
 }

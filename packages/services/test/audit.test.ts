@@ -321,6 +321,7 @@ describe.each(testEngines())("the audit trail of the services on %s", (engine) =
     expect(await saveMappingAs(h.db, m, "budget", changed, API, "Tusinder")).toEqual({
       id: first.id,
       changed: true,
+      version: first.version + 1,
     });
     const history = await historyOf(h.db, "import_mapping", first.id);
     expect(history).toMatchObject([

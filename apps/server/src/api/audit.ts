@@ -6,11 +6,19 @@ import { AMOUNT_KINDS, parseAmountKind } from "@bevilling/core";
 import { type AuditLogEntry, historyOf, listAudit } from "@bevilling/db";
 import { figureHistory } from "@bevilling/services";
 import { z } from "zod";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { idSchema, municipalityParams, nodeParams, quote, yearOf } from "../schemas.ts";
-import { resolveMunicipality } from "./municipalities.ts";
+import {
+  byMunicipality,
+  byNode,
+  idSchema,
+  municipalityParams,
+  nodeParams,
+  quote,
+  yearOf,
+} from "../schemas.ts";
 
-function entryView(e: AuditLogEntry) {
+export function entryView(e: AuditLogEntry) {
   return {
     id: e.id,
     at: e.at,
@@ -87,6 +95,7 @@ export const auditRoutes = [
       "med værdierne før og efter og en evt. begrundelse. Hver post bærer sin hash og den foregående posts hash.",
     tags: ["Revisionsspor"],
     access: "admin",
+    scope: byMunicipality,
     params: municipalityParams,
     query: auditQuery,
     response: { description: "Posterne, nyeste først" },
@@ -106,9 +115,11 @@ export const auditRoutes = [
     method: "GET",
     url: "/api/audit/history",
     summary: "Historikken for én ting",
-    description: "Alle poster om én enhed, import, opsætning, kommune eller ét prisindeks, ældste først.",
+    description:
+      "Alle poster om én enhed, import, opsætning, kommune, bruger eller ét prisindeks, ældste først. " +
+      "For økonomi og administratorer; andre bruger historikken på enheden, tallet eller opsætningen.",
     tags: ["Revisionsspor"],
-    access: "read",
+    access: "write",
     query: z.object({ entityType, entityId }),
     response: { description: "Posterne, ældste først" },
     handler: async ({ app, query }) =>
@@ -123,6 +134,7 @@ export const auditRoutes = [
       "(som strenge), prisniveau, hvem, hvornår og fra hvilken fil. Ældste først.",
     tags: ["Revisionsspor"],
     access: "read",
+    scope: byNode,
     params: nodeParams,
     query: figureQuery,
     response: { description: "Ændringerne, ældste først" },

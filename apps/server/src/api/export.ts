@@ -1,9 +1,9 @@
 import { DATA_SETS, type DataSet, exportData } from "@bevilling/services";
 import { z } from "zod";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { municipalityParams, wordList } from "../schemas.ts";
+import { byMunicipality, municipalityParams, wordList } from "../schemas.ts";
 import { sendFile } from "./files.ts";
-import { resolveMunicipality } from "./municipalities.ts";
 
 const SET_WORDS: Record<string, DataSet> = {
   organisation: "organisation",
@@ -43,6 +43,7 @@ export const exportRoutes = [
     description: "Filerne læses tilbage med standardopsætningerne, så en eksport også er en sikkerhedskopi.",
     tags: ["Eksport"],
     access: "read",
+    scope: byMunicipality,
     params: municipalityParams,
     query: exportQuery,
     response: {

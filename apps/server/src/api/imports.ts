@@ -1,5 +1,12 @@
 import type { Municipality } from "@bevilling/core";
-import { type Database, getMapping, listImports, listMappings } from "@bevilling/db";
+import {
+  type Database,
+  getMapping,
+  getSavedMapping,
+  historyOf,
+  listImports,
+  listMappings,
+} from "@bevilling/db";
 import {
   inspectFile,
   type Mapping,
@@ -14,9 +21,11 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { actorOf } from "../actor.ts";
 import { RequestInvalid } from "../errors.ts";
+import { BODY_LIMIT } from "../limits.ts";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { base64Schema, municipalityParams, nameSchema, quote } from "../schemas.ts";
-import { resolveMunicipality } from "./municipalities.ts";
+import { base64Schema, byMunicipality, municipalityParams, nameSchema, quote } from "../schemas.ts";
+import { entryView } from "./audit.ts";
 
 /** A dry run exists to show what the file will become, so it shows some rows unless told otherwise. */
 const DRY_RUN_PREVIEW_ROWS = 20;
@@ -109,6 +118,7 @@ export const importRoutes = [
       "Til opsætning af en import: overskriften og de første 20 rækker, som de vil blive læst. Intet gemmes.",
     tags: ["Import"],
     access: "write",
+    bodyLimit: BODY_LIMIT,
     body: inspectBody,
     response: { description: "Overskrift, de første rækker, antal rækker, tegnsæt og skilletegn" },
     handler: async ({ body }) => {
@@ -128,6 +138,8 @@ export const importRoutes = [
       "linje, kolonne og årsag. Samme fil to gange giver unchanged: true anden gang.",
     tags: ["Import"],
     access: "write",
+    scope: byMunicipality,
+    bodyLimit: BODY_LIMIT,
     params: municipalityParams,
     body: importBody,
     response: { description: "Resultatet: rækker, ændringer og evt. forhåndsvisning" },
@@ -159,6 +171,7 @@ export const importRoutes = [
     summary: "De seneste importer",
     tags: ["Import"],
     access: "read",
+    scope: byMunicipality,
     params: municipalityParams,
     response: { description: "Op til 100 importer, nyeste først" },
     handler: async ({ app, params }) => {
@@ -180,6 +193,7 @@ export const importRoutes = [
     summary: "Gemte opsætninger og standardopsætningerne",
     tags: ["Import"],
     access: "read",
+    scope: byMunicipality,
     params: municipalityParams,
     response: {
       description: "Opsætningerne; standard: true for dem, der læser Bevillings egne eksportfiler",
@@ -191,6 +205,7 @@ export const importRoutes = [
         standard: false,
         mapping: s.spec,
         updatedAt: s.updatedAt,
+        version: s.version,
       }));
       const standard = Object.entries(STANDARD_MAPPINGS).map(([name, mapping]) => ({
         name,
@@ -206,27 +221,38 @@ export const importRoutes = [
     summary: "Én opsætning",
     tags: ["Import"],
     access: "read",
+    scope: byMunicipality,
     params: mappingParams,
     response: { description: "Opsætningen" },
     handler: async ({ app, params }) => {
       const m = await resolveMunicipality(app.db, params.m);
       if (isStandard(params.name))
         return { name: params.name, standard: true, mapping: STANDARD_MAPPINGS[params.name] };
-      const spec = await getMapping(app.db, m.id, params.name);
-      if (spec === undefined) throw new NotFound(`Opsætningen ${quote(params.name)} findes ikke`);
-      return { name: params.name, standard: false, mapping: spec };
+      const saved = await getSavedMapping(app.db, m.id, params.name);
+      if (saved === undefined) throw new NotFound(`Opsætningen ${quote(params.name)} findes ikke`);
+      return { name: params.name, standard: false, mapping: saved.spec, version: saved.version };
     },
   }),
   defineRoute({
     method: "PUT",
     url: "/api/municipalities/:m/mappings/:name",
     summary: "Gem en opsætning under et navn",
-    description: "Opsætningen kontrolleres, før den gemmes; en eksisterende med samme navn erstattes.",
+    description:
+      "Opsætningen kontrolleres, før den gemmes. version er den version, man har rettet i (null for et nyt navn); " +
+      "er opsætningen ændret eller oprettet af en anden imens, afvises det med 409 og opsætningen, som den er nu.",
     tags: ["Import"],
     access: "write",
+    scope: byMunicipality,
     params: mappingParams,
-    body: mappingSchema,
-    response: { description: "Den gemte opsætning med standardværdier udfyldt" },
+    body: z.strictObject({
+      mapping: mappingSchema,
+      version: z.number().int().positive().nullable(),
+      reason: z.string().trim().max(500, "højst 500 tegn").optional(),
+    }),
+    response: {
+      description: "Den gemte opsætning med standardværdier udfyldt og dens nye version",
+      errors: { 409: "Opsætningen er ændret af en anden efter den angivne version" },
+    },
     handler: async ({ app, params, body, req }) => {
       if (isStandard(params.name)) {
         throw new RequestInvalid([
@@ -234,8 +260,32 @@ export const importRoutes = [
         ]);
       }
       const m = await resolveMunicipality(app.db, params.m);
-      await saveMappingAs(app.db, m, params.name, body, actorOf(req));
-      return { name: params.name, standard: false, mapping: body };
+      const saved = await saveMappingAs(
+        app.db,
+        m,
+        params.name,
+        body.mapping,
+        actorOf(req),
+        body.reason,
+        body.version,
+      );
+      return { name: params.name, standard: false, mapping: body.mapping, version: saved.version };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/municipalities/:m/mappings/:name/history",
+    summary: "Historikken for en gemt opsætning",
+    tags: ["Import"],
+    access: "read",
+    scope: byMunicipality,
+    params: mappingParams,
+    response: { description: "Revisionssporets poster om opsætningen, ældste først" },
+    handler: async ({ app, params }) => {
+      const m = await resolveMunicipality(app.db, params.m);
+      const saved = await getSavedMapping(app.db, m.id, params.name);
+      if (saved === undefined) throw new NotFound(`Opsætningen ${quote(params.name)} findes ikke`);
+      return (await historyOf(app.db, "import_mapping", String(saved.id))).map(entryView);
     },
   }),
 ];

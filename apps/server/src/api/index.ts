@@ -1,5 +1,6 @@
 import type { Route } from "../routes.ts";
 import { auditRoutes } from "./audit.ts";
+import { authRoutes } from "./auth.ts";
 import { exportRoutes } from "./export.ts";
 import { importRoutes } from "./imports.ts";
 import { municipalityRoutes } from "./municipalities.ts";
@@ -10,6 +11,7 @@ import { systemRoutes } from "./system.ts";
 /** Every route of the API, in the order the documentation lists them. */
 export const ROUTES: readonly Route[] = [
   ...systemRoutes,
+  ...authRoutes,
   ...municipalityRoutes,
   ...nodeRoutes,
   ...importRoutes,

@@ -1,34 +1,30 @@
-import type { Municipality } from "@bevilling/core";
-import { type Database, findMunicipality, listMunicipalities } from "@bevilling/db";
+import { isUnitScoped, type Municipality } from "@bevilling/core";
+import { findMunicipality, listMunicipalities } from "@bevilling/db";
 import {
   changeSettings,
   createMunicipalitySchema,
   ensureMunicipality,
-  NotFound,
-  requireMunicipality,
+  type Principal,
 } from "@bevilling/services";
-import type { Kysely } from "kysely";
 import { z } from "zod";
 import { actorOf } from "../actor.ts";
 import { Conflict } from "../errors.ts";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { municipalityParams } from "../schemas.ts";
+import { byMunicipality, municipalityParams } from "../schemas.ts";
 
-/**
- * The address names a municipality by code or name first, as people write them; a bare number
- * that is no code falls back to the id. Three digits are always read as a code.
- */
-export async function resolveMunicipality(db: Kysely<Database>, m: string): Promise<Municipality> {
-  try {
-    return await requireMunicipality(db, m);
-  } catch (e) {
-    if (e instanceof NotFound && /^\d{1,9}$/.test(m)) return requireMunicipality(db, Number(m));
-    throw e;
-  }
-}
+export { resolveMunicipality };
 
 function view(m: Municipality) {
-  return { id: m.id, code: m.code, name: m.name, settings: m.settings };
+  return { id: m.id, code: m.code, name: m.name, settings: m.settings, version: m.version };
+}
+
+/** Anonymous callers see published municipalities; a budgetansvarlig also those of their units. */
+function visibleTo(p: Principal, m: Municipality): boolean {
+  if (m.settings.published) return true;
+  if (p.kind === "anonymous") return false;
+  if (isUnitScoped(p.role)) return p.units.some((u) => u.municipalityId === m.id);
+  return true;
 }
 
 /** Every setting optional; the merged result is validated whole by changeSettings. */
@@ -40,6 +36,11 @@ const settingsPatchSchema = z
     defaultPriceYear: z.number().int().min(1990).max(2110).optional(),
     signConvention: z.enum(["overspend_negative", "overspend_positive"]).optional(),
     priceIndexRule: z.enum(["total", "by_group"]).optional(),
+    published: z.boolean().optional(),
+    version: z.number().int().positive().optional().meta({
+      description: "Den version af indstillingerne, ændringen bygger på (409, hvis de er ændret siden)",
+    }),
+    reason: z.string().trim().max(500, "højst 500 tegn").optional(),
   })
   .strict();
 
@@ -48,10 +49,13 @@ export const municipalityRoutes = [
     method: "GET",
     url: "/api/municipalities",
     summary: "Alle kommuner",
+    description: "Uden login: kun de offentliggjorte kommuner.",
     tags: ["Kommuner"],
-    access: "read",
+    access: "published",
+    filters: true,
     response: { description: "Kommunerne med id, kode, navn og indstillinger" },
-    handler: async ({ app }) => (await listMunicipalities(app.db)).map(view),
+    handler: async ({ app, req }) =>
+      (await listMunicipalities(app.db)).filter((m) => visibleTo(req.principal, m)).map(view),
   }),
   defineRoute({
     method: "POST",
@@ -81,7 +85,9 @@ export const municipalityRoutes = [
     url: "/api/municipalities/:m",
     summary: "Én kommune",
     tags: ["Kommuner"],
-    access: "read",
+    access: "published",
+    scope: byMunicipality,
+    filters: true,
     params: municipalityParams,
     response: { description: "Kommunen med indstillinger" },
     handler: async ({ app, params }) => view(await resolveMunicipality(app.db, params.m)),
@@ -95,13 +101,18 @@ export const municipalityRoutes = [
       "og fortegnet for merforbrug i tekster. Resultatet valideres samlet.",
     tags: ["Kommuner"],
     access: "admin",
+    scope: byMunicipality,
     params: municipalityParams,
     body: settingsPatchSchema,
-    response: { description: "Kommunen med de nye indstillinger" },
+    response: {
+      description: "Kommunen med de nye indstillinger",
+      errors: { 409: "Indstillingerne er ændret, efter den angivne version blev hentet" },
+    },
     handler: async ({ app, params, body, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
-      const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      return view(await changeSettings(app.db, m, patch, actorOf(req)));
+      const { version, reason, ...rest } = body;
+      const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      return view(await changeSettings(app.db, m, patch, actorOf(req), reason, version));
     },
   }),
 ];

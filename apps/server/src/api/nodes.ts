@@ -1,11 +1,38 @@
-import { type Column, type OrgNode, parseColumn, type SpendingCategory } from "@bevilling/core";
-import { type AccountRow, accountsOfNode, childrenOf, getNode, listAccounts, listNodes } from "@bevilling/db";
-import { exportOverview, getOverview, NotFound } from "@bevilling/services";
+import { type Column, isUnitScoped, type OrgNode, parseColumn, type SpendingCategory } from "@bevilling/core";
+import {
+  type AccountRow,
+  accountsOfNode,
+  childrenOf,
+  getNode,
+  historyOf,
+  listAccounts,
+  listNodes,
+  nodesWithinUnits,
+} from "@bevilling/db";
+import {
+  authorize,
+  exportOverview,
+  figureEditSchema,
+  getOverview,
+  listFigures,
+  NotFound,
+  setFigure,
+} from "@bevilling/services";
 import { z } from "zod";
+import { actorOf } from "../actor.ts";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { municipalityParams, nodeParams, quote, wordList, yearOf } from "../schemas.ts";
+import {
+  byMunicipality,
+  byNode,
+  municipalityParams,
+  nodeParams,
+  quote,
+  wordList,
+  yearOf,
+} from "../schemas.ts";
+import { entryView } from "./audit.ts";
 import { sendFile } from "./files.ts";
-import { resolveMunicipality } from "./municipalities.ts";
 
 function nodeView(n: OrgNode) {
   return {
@@ -35,6 +62,15 @@ function accountView(a: AccountRow) {
     indexGroup: a.index_group,
   };
 }
+
+const yearQuery = z.string().transform((s, ctx) => {
+  const y = yearOf(s.trim());
+  if (y === undefined) {
+    ctx.addIssue({ code: "custom", message: `${quote(s)} er ikke et årstal` });
+    return z.NEVER;
+  }
+  return y;
+});
 
 const CATEGORY_WORDS: Record<string, SpendingCategory> = {
   service: "service",
@@ -122,14 +158,38 @@ export const nodeRoutes = [
     method: "GET",
     url: "/api/municipalities/:m/organisation",
     summary: "Kommunens organisation som flad liste",
-    description: "Alle enheder med overordnet enhed; roden er kommunen selv (parentId = null).",
+    description:
+      "Alle enheder med overordnet enhed; roden er kommunen selv (parentId = null). En budgetansvarlig i en " +
+      "ikke-offentliggjort kommune får sine enheders undertræer og vejen op til roden; enhederne på vejen " +
+      "har readable: false.",
     tags: ["Organisation"],
-    access: "read",
+    access: "published",
+    scope: byMunicipality,
+    filters: true,
     params: municipalityParams,
     response: { description: "Enhederne i organisationen" },
-    handler: async ({ app, params }) => {
+    handler: async ({ app, params, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
-      return (await listNodes(app.db, m.id)).map(nodeView);
+      const nodes = await listNodes(app.db, m.id);
+      const p = req.principal;
+      if (m.settings.published || p.kind === "anonymous" || !isUnitScoped(p.role)) {
+        return nodes.map((n) => ({ ...nodeView(n), readable: true }));
+      }
+      const readable = await nodesWithinUnits(
+        app.db,
+        p.units.map((u) => u.id),
+      );
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      const shown = new Set<number>();
+      for (const id of readable) {
+        for (let cur = byId.get(id); cur && !shown.has(cur.id); ) {
+          shown.add(cur.id);
+          cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
+        }
+      }
+      return nodes
+        .filter((n) => shown.has(n.id))
+        .map((n) => ({ ...nodeView(n), readable: readable.has(n.id) }));
     },
   }),
   defineRoute({
@@ -137,7 +197,8 @@ export const nodeRoutes = [
     url: "/api/nodes/:id",
     summary: "Én enhed med sti fra roden og underliggende enheder",
     tags: ["Organisation"],
-    access: "read",
+    access: "published",
+    scope: byNode,
     params: nodeParams,
     response: { description: "Enheden, stien (rod → enhed) og børnene" },
     handler: async ({ app, params }) => {
@@ -161,8 +222,11 @@ export const nodeRoutes = [
     method: "GET",
     url: "/api/municipalities/:m/accounts",
     summary: "Kommunens kontoplan",
+    description: "Kontoplanen er den autoriserede, så alle med adgang til en del af kommunen kan læse den.",
     tags: ["Organisation"],
-    access: "read",
+    access: "published",
+    scope: byMunicipality,
+    filters: true,
     params: municipalityParams,
     response: { description: "Kontiene sorteret efter kontonummer" },
     handler: async ({ app, params }) => {
@@ -175,7 +239,8 @@ export const nodeRoutes = [
     url: "/api/nodes/:id/accounts",
     summary: "Konti knyttet direkte til en enhed",
     tags: ["Organisation"],
-    access: "read",
+    access: "published",
+    scope: byNode,
     params: nodeParams,
     response: { description: "Enhedens konti" },
     handler: async ({ app, params }) => {
@@ -191,7 +256,8 @@ export const nodeRoutes = [
       "Én række pr. underliggende enhed (eller konto), én kolonne pr. år og beløbsart, i valgt prisniveau og enhed. " +
       "Tabellen afrundes, så den summer som trykt. Beløb i JSON er strenge (øre og afrundede værdier er heltal).",
     tags: ["Oversigt"],
-    access: "read",
+    access: "published",
+    scope: byNode,
     params: nodeParams,
     query: overviewQuery,
     response: {
@@ -213,6 +279,62 @@ export const nodeRoutes = [
       });
       if (query.format === "json") return o;
       return sendFile(reply, await exportOverview(o, query.format));
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/nodes/:id/figures",
+    summary: "Enhedens egne budgettal med version",
+    description:
+      "Tallene bogført direkte på enheden (ikke dens undertræ) pr. konto, år og beløbsart, med den version, en " +
+      "rettelse skal bygge på. editable: om den, der spørger, må rette enhedens budget- og overslagstal.",
+    tags: ["Organisation"],
+    access: "read",
+    scope: byNode,
+    params: nodeParams,
+    query: z.object({ year: yearQuery.optional().meta({ description: "Kun dette år" }) }),
+    response: { description: "Tallene; beløb i øre som strenge" },
+    handler: async ({ app, params, query, req }) => {
+      const figures = await listFigures(app.db, params.id, query.year);
+      const editable = await authorize(app.db, req.principal, "unitWrite", { nodeId: params.id }).then(
+        () => true,
+        () => false,
+      );
+      return { nodeId: params.id, editable, figures };
+    },
+  }),
+  defineRoute({
+    method: "PUT",
+    url: "/api/nodes/:id/figures",
+    summary: "Ret ét budget- eller overslagstal",
+    description:
+      "Ændringen angiver den version, den bygger på (null for et nyt tal), og en begrundelse. Er tallet ændret " +
+      "siden, afvises den med 409 og tallet, som det er nu, så man kan genindlæse eller flette. Ændringen står " +
+      "i revisionssporet med gammel og ny værdi.",
+    tags: ["Organisation"],
+    access: "unitWrite",
+    scope: byNode,
+    params: nodeParams,
+    body: figureEditSchema.strict(),
+    response: {
+      description: "Tallet, som det er efter ændringen",
+      errors: { 409: "Tallet er ændret af en anden efter den angivne version" },
+    },
+    handler: async ({ app, params, body, req }) => setFigure(app.db, params.id, body, actorOf(req)),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/nodes/:id/changes",
+    summary: "Historikken for en enhed",
+    description: "Revisionssporets poster om enheden selv (oprettelse, navn, placering), ældste først.",
+    tags: ["Revisionsspor"],
+    access: "read",
+    scope: byNode,
+    params: nodeParams,
+    response: { description: "Posterne, ældste først" },
+    handler: async ({ app, params }) => {
+      if (!(await getNode(app.db, params.id))) throw new NotFound(`Enheden ${params.id} findes ikke`);
+      return (await historyOf(app.db, "org_node", String(params.id))).map(entryView);
     },
   }),
 ];

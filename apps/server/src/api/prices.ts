@@ -2,9 +2,9 @@ import { listIndexes } from "@bevilling/db";
 import { importPriceIndex } from "@bevilling/services";
 import { z } from "zod";
 import { actorOf } from "../actor.ts";
+import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
-import { base64Schema, municipalityParams, nameSchema } from "../schemas.ts";
-import { resolveMunicipality } from "./municipalities.ts";
+import { base64Schema, byMunicipality, municipalityParams, nameSchema } from "../schemas.ts";
 
 export const priceRoutes = [
   defineRoute({
@@ -13,6 +13,7 @@ export const priceRoutes = [
     summary: "Kommunens prisindeks",
     tags: ["Prisindeks"],
     access: "read",
+    scope: byMunicipality,
     params: municipalityParams,
     response: { description: "Indeksene; active: true for det, oversigterne bruger" },
     handler: async ({ app, params }) => {
@@ -34,6 +35,8 @@ export const priceRoutes = [
       "Indekset gemmes under navnet og bliver det aktive.",
     tags: ["Prisindeks"],
     access: "write",
+    scope: byMunicipality,
+    bodyLimit: 10 * 1024 * 1024,
     params: municipalityParams,
     body: z.strictObject({
       name: nameSchema.meta({ description: "Indeksets navn, fx KL juni 2025" }),

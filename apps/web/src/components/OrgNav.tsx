@@ -12,18 +12,22 @@ export interface NavTarget {
 
 /**
  * The organisation as a tree that opens along the current path: the municipality, its
- * committees, and below the open node its children, so a large organisation stays short.
+ * committees, and below the open node its children, so a large organisation stays short. Nodes
+ * the user may not read (the ancestors of a budgetansvarlig's units) are plain text, always open.
  */
 export function OrgNav({
   code,
   nodes,
   target,
   params,
+  showImport,
 }: {
   code: string;
   nodes: readonly OrgNode[];
   target: NavTarget;
   params: OverviewParams;
+  /** The import link, for the roles that may import. */
+  showImport: boolean;
 }) {
   const byParent = new Map<number | null, OrgNode[]>();
   for (const n of nodes) {
@@ -42,20 +46,29 @@ export function OrgNav({
 
   const item = (n: OrgNode) => {
     const children = byParent.get(n.id) ?? [];
-    const expanded = n.parentId === null || open.has(n.id);
+    // A node the user may not read is only there as the ancestor of one they may: always open.
+    const readable = n.readable !== false;
+    const expanded = n.parentId === null || open.has(n.id) || !readable;
     const current = n.id === target.currentId;
     return (
       <li key={n.id}>
-        <Link
-          to={overviewHref(code, n.parentId === null ? null : n.id, params)}
-          aria-current={current ? "page" : undefined}
-          className={current ? "current" : undefined}
-        >
-          {n.name}
-          {n.validTo !== null ? (
-            <span className="muted"> ({t("nav.ended", { year: n.validTo })})</span>
-          ) : null}
-        </Link>
+        {readable ? (
+          <Link
+            to={overviewHref(code, n.parentId === null ? null : n.id, params)}
+            aria-current={current ? "page" : undefined}
+            className={current ? "current" : undefined}
+          >
+            {n.name}
+            {n.validTo !== null ? (
+              <span className="muted"> ({t("nav.ended", { year: n.validTo })})</span>
+            ) : null}
+          </Link>
+        ) : (
+          <span className="tree-text">
+            {n.name}
+            <span className="visually-hidden"> {t("nav.notReadable")}</span>
+          </span>
+        )}
         {expanded && children.length > 0 ? <ul>{children.map(item)}</ul> : null}
       </li>
     );
@@ -66,15 +79,17 @@ export function OrgNav({
       <h2 className="sidebar-title">{t("nav.label")}</h2>
       {root ? <ul className="tree">{item(root)}</ul> : null}
       <ul className="sidebar-links">
-        <li>
-          <Link
-            to={importHref(code)}
-            aria-current={target.importOpen ? "page" : undefined}
-            className={target.importOpen ? "current" : undefined}
-          >
-            {t("nav.import")}
-          </Link>
-        </li>
+        {showImport ? (
+          <li>
+            <Link
+              to={importHref(code)}
+              aria-current={target.importOpen ? "page" : undefined}
+              className={target.importOpen ? "current" : undefined}
+            >
+              {t("nav.import")}
+            </Link>
+          </li>
+        ) : null}
         <li>
           <Link to="/">{t("nav.municipalities")}</Link>
         </li>

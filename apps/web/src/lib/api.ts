@@ -1,7 +1,14 @@
-/** Talking to the HTTP API: JSON in and out, every failure turned into an ApiError with Danish text. */
+/**
+ * Talking to the HTTP API: JSON in and out, every failure turned into an ApiError with Danish text.
+ *
+ * Signing in sets an HttpOnly session cookie that this code never sees; what it does see is the
+ * session's CSRF token (from the latest answer of /api/session), which every unsafe request
+ * (POST, PUT, PATCH, DELETE) carries in x-csrf-token. A 403 "csrf" (an expired or rotated token)
+ * fetches the session again and retries once.
+ */
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { t } from "../i18n/da.ts";
-import type { ErrorBody } from "./types.ts";
+import type { ErrorBody, SessionAnswer } from "./types.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -11,31 +18,79 @@ export class ApiError extends Error {
     super(body.error);
     this.name = "ApiError";
   }
+
+  /** The refusal's kind: "unauthenticated", "forbidden", "password_change_required", "csrf", "conflict". */
+  get code(): string | undefined {
+    return this.body.code;
+  }
+}
+
+/** Anything thrown by a request, as an ApiError (a failure that is not one is a network error). */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, { error: t("state.networkError") });
 }
 
 function isErrorBody(v: unknown): v is ErrorBody {
   return typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string";
 }
 
+let csrfToken: string | null = null;
+
+/** The CSRF token of the current session (null: none, e.g. signed out). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
+/** What the session store wants to hear about: new session answers and refusals of the session. */
+export type ApiEvent =
+  | { type: "session"; answer: SessionAnswer }
+  | { type: "refused"; status: number; code: string | undefined; url: string };
+
+const apiListeners = new Set<(e: ApiEvent) => void>();
+
+export function subscribeApiEvents(listener: (e: ApiEvent) => void): () => void {
+  apiListeners.add(listener);
+  return () => apiListeners.delete(listener);
+}
+
+function emit(e: ApiEvent): void {
+  for (const l of apiListeners) l(e);
+}
+
 async function request<T>(url: string, init: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { accept: "application/json", ...init.headers } });
+    res = await fetch(url, {
+      credentials: "same-origin",
+      ...init,
+      headers: { accept: "application/json", ...init.headers },
+    });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError(0, { error: t("state.networkError") });
   }
+  // 204 (and some errors) have no body at all.
   let body: unknown;
   try {
-    body = await res.json();
-  } catch {
+    const text = await res.text();
+    body = text.trim() === "" ? undefined : JSON.parse(text);
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
     body = undefined;
   }
   if (!res.ok) {
-    throw new ApiError(
+    const err = new ApiError(
       res.status,
       isErrorBody(body) ? body : { error: t("state.serverError", { status: res.status }) },
     );
+    if (res.status === 401 || res.status === 403) {
+      emit({ type: "refused", status: res.status, code: err.body.code, url });
+    }
+    throw err;
   }
   return body as T;
 }
@@ -44,12 +99,41 @@ export function apiGet<T>(url: string, signal?: AbortSignal): Promise<T> {
   return request<T>(url, signal ? { signal } : {});
 }
 
-export function apiSend<T>(method: "POST" | "PUT", url: string, body: unknown): Promise<T> {
-  return request<T>(url, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+/** Fetches the session (and with it a fresh CSRF token) and tells the session store. */
+export async function fetchSession(): Promise<SessionAnswer> {
+  const answer = await request<SessionAnswer>("/api/session", { cache: "no-store" });
+  acceptSession(answer);
+  return answer;
+}
+
+/** Takes the CSRF token from a session answer and passes the answer on to the session store. */
+export function acceptSession(answer: SessionAnswer): void {
+  setCsrfToken(answer.csrfToken);
+  emit({ type: "session", answer });
+}
+
+export type UnsafeMethod = "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Sends a request that changes something, with the CSRF token. body undefined sends no body (a
+ * DELETE, a POST without parameters); an answer without body (204) resolves to undefined.
+ */
+export async function apiSend<T>(method: UnsafeMethod, url: string, body?: unknown): Promise<T> {
+  const attempt = () => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (csrfToken !== null) headers["x-csrf-token"] = csrfToken;
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    return request<T>(url, init);
+  };
+  try {
+    return await attempt();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 403 && e.code === "csrf")) throw e;
+    await fetchSession();
+    return attempt();
+  }
 }
 
 /** Answers that rarely change (municipalities, organisations) are kept until an import. */
@@ -112,7 +196,7 @@ export function useApi<T>(url: string | null, opts: { cache?: boolean } = {}): R
       },
       (e: unknown) => {
         if (ctl.signal.aborted) return;
-        const err = e instanceof ApiError ? e : new ApiError(0, { error: t("state.networkError") });
+        const err = asApiError(e);
         setState((s) => ({ ...s, error: err }));
       },
     );

@@ -34,3 +34,23 @@ export function unitDecimals(unit: "kr" | "tkr" | "mio"): number {
 export function printedValue(printed: string, unit: "kr" | "tkr" | "mio"): number {
   return Number(printed) / 10 ** unitDecimals(unit);
 }
+
+const dateTimeFormat = new Intl.DateTimeFormat("da-DK", { dateStyle: "long", timeStyle: "short" });
+const dateFormat = new Intl.DateTimeFormat("da-DK", { dateStyle: "long" });
+
+function parseDate(iso: string): Date | undefined {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** An ISO time as Danish date and time: "3. marts 2026 kl. 14.05" (left as it is if unreadable). */
+export function formatDateTime(iso: string): string {
+  const d = parseDate(iso);
+  return d ? dateTimeFormat.format(d) : iso;
+}
+
+/** An ISO time as a Danish date: "3. marts 2026". */
+export function formatDate(iso: string): string {
+  const d = parseDate(iso);
+  return d ? dateFormat.format(d) : iso;
+}

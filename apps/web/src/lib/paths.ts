@@ -3,6 +3,11 @@ export type Route =
   | { name: "home" }
   | { name: "overview"; code: string; nodeId: number | null }
   | { name: "import"; code: string }
+  | { name: "signIn" }
+  | { name: "password" }
+  | { name: "users" }
+  | { name: "user"; id: number }
+  | { name: "tokens" }
   | { name: "notFound" };
 
 function segment(s: string): string | undefined {
@@ -16,6 +21,19 @@ function segment(s: string): string | undefined {
 export function matchRoute(path: string): Route {
   const parts = path.replace(/\/+$/, "").split("/").slice(1);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) return { name: "home" };
+  const joined = parts.join("/");
+  if (joined === "log-ind") return { name: "signIn" };
+  if (joined === "konto/adgangskode") return { name: "password" };
+  if (joined === "admin/brugere") return { name: "users" };
+  if (joined === "admin/noegler") return { name: "tokens" };
+  if (
+    parts.length === 3 &&
+    parts[0] === "admin" &&
+    parts[1] === "brugere" &&
+    /^\d{1,9}$/.test(parts[2] ?? "")
+  ) {
+    return { name: "user", id: Number(parts[2]) };
+  }
   if (parts[0] !== "kommune" || parts[1] === undefined) return { name: "notFound" };
   const code = segment(parts[1]);
   if (code === undefined || code === "") return { name: "notFound" };
@@ -33,4 +51,11 @@ export function municipalityHref(code: string): string {
 
 export function importHref(code: string): string {
   return `${municipalityHref(code)}/import`;
+}
+
+export const USERS_PATH = "/admin/brugere";
+export const TOKENS_PATH = "/admin/noegler";
+
+export function userHref(id: number): string {
+  return `${USERS_PATH}/${id}`;
 }

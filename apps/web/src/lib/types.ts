@@ -14,6 +14,8 @@ export interface MunicipalitySettings {
   defaultPriceYear: number;
   signConvention: string;
   priceIndexRule: string;
+  /** Published municipalities are open to anonymous visitors; older servers leave it out. */
+  published?: boolean;
 }
 
 export interface Municipality {
@@ -32,6 +34,11 @@ export interface OrgNode {
   validFrom: number;
   validTo: number | null;
   sortOrder: number;
+  /**
+   * false: an ancestor of the units a budgetansvarlig may read, listed only to place them in the
+   * tree (shown as plain text). Missing (older servers) counts as readable.
+   */
+  readable?: boolean;
 }
 
 export interface RowRef {
@@ -120,6 +127,16 @@ export interface SavedMapping {
   standard: boolean;
   mapping: MappingSpec;
   updatedAt?: string;
+  /** Saved (non-standard) mappings carry a version, sent back when saving over them. */
+  version?: number;
+}
+
+/** PUT /api/municipalities/:m/mappings/:name answers with the saved mapping. */
+export interface StoredMapping {
+  name: string;
+  standard?: boolean;
+  mapping: MappingSpec;
+  version: number;
 }
 
 export type Cell = string | number | null;
@@ -164,10 +181,143 @@ export interface Issue {
   reason: string;
 }
 
-/** The body of every 4xx/5xx answer: a Danish message, and the details a user can act on. */
+/**
+ * The body of every 4xx/5xx answer: a Danish message, and the details a user can act on. code
+ * says which kind of refusal (401 "unauthenticated"; 403 "forbidden", "password_change_required",
+ * "csrf"; 409 "conflict" with the thing's current state in current).
+ */
 export interface ErrorBody {
   error: string;
+  code?: string;
   errors?: FileError[];
   omitted?: number;
   issues?: Issue[];
+  current?: unknown;
+  changedBy?: string;
+  changedAt?: string;
+  retryAfterSeconds?: number;
+}
+
+export type Role = "administrator" | "okonomi" | "budgetansvarlig" | "sekretariat" | "politiker";
+
+export interface UnitRef {
+  id: number;
+  municipalityCode: string;
+  name: string;
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  units: UnitRef[];
+  mustChangePassword: boolean;
+}
+
+/** GET/POST /api/session (and POST /api/session/password). */
+export interface SessionAnswer {
+  user: SessionUser | null;
+  csrfToken: string | null;
+  oidc: { enabled: boolean; label: string };
+}
+
+export interface UserView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  units: UnitRef[];
+  disabled: boolean;
+  mustChangePassword: boolean;
+  hasPassword: boolean;
+  oidcLinked: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
+  version: number;
+}
+
+export interface CreatedUser {
+  user: UserView;
+  oneTimePassword: string;
+}
+
+export interface TokenView {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  units: UnitRef[];
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedToken {
+  token: TokenView;
+  secret: string;
+}
+
+export interface Account {
+  id: number;
+  code: string;
+  name: string | null;
+}
+
+/** The kinds of figure a user may type in; the others come from the accounting system. */
+export type EditableKind = "budget" | "estimate";
+
+export interface Figure {
+  accountId: number | null;
+  accountCode: string | null;
+  accountName: string | null;
+  kind: AmountKind;
+  year: number;
+  /** Øre, as a decimal string. */
+  amount: string;
+  priceYear: number;
+  version: number;
+}
+
+export interface NodeFigures {
+  nodeId: number;
+  editable: boolean;
+  figures: Figure[];
+}
+
+export interface Actor {
+  kind: string;
+  id?: string | null;
+  name: string;
+}
+
+export interface FigureChange {
+  auditId: number;
+  at: string;
+  actor: Actor;
+  action: string;
+  entityType: string;
+  entityId: string;
+  fileName: string | null;
+  reason: string | null;
+  oldAmount: string | null;
+  newAmount: string | null;
+  oldPriceYear: number | null;
+  newPriceYear: number | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: Actor;
+  municipalityId: number | null;
+  entityType: string;
+  entityId: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  prevHash: string | null;
+  hash: string;
 }

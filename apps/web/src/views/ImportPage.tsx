@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { AuditList } from "../components/AuditList.tsx";
 import { ErrorState, Loading } from "../components/States.tsx";
 import { t } from "../i18n/da.ts";
 import { ApiError, apiSend, invalidateCache, useApi } from "../lib/api.ts";
@@ -6,8 +7,16 @@ import { formatNumber } from "../lib/format.ts";
 import { useTitle } from "../lib/hooks.ts";
 import { municipalityHref } from "../lib/paths.ts";
 import { Link } from "../lib/router.tsx";
-import type { ImportResult, InspectedFile, MappingSpec, Municipality, SavedMapping } from "../lib/types.ts";
+import type {
+  ImportResult,
+  InspectedFile,
+  MappingSpec,
+  Municipality,
+  SavedMapping,
+  StoredMapping,
+} from "../lib/types.ts";
 import { MappingFormView, SelectField } from "./ImportMappingForm.tsx";
+import { SaveMapping } from "./ImportSaveMapping.tsx";
 import { FilePreview, ImportErrors, type LoadedFile, PreviewTable } from "./ImportTables.tsx";
 import { emptyForm, type FileFormat, fromMapping, type MappingForm, toMapping } from "./mappingForm.ts";
 
@@ -55,6 +64,10 @@ export function ImportPage({ municipality: m }: { municipality: Municipality }) 
     saved: useId(),
   };
   const saveNameId = useId();
+  // The saved mapping the form was filled from (its version is sent when saving over it).
+  const [source, setSource] = useState<StoredMapping | undefined>();
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const historyId = useId();
 
   useEffect(() => {
     if (outcome) resultHeading.current?.focus();
@@ -282,6 +295,7 @@ export function ImportPage({ municipality: m }: { municipality: Municipality }) 
                   onChange={(e) => {
                     changed();
                     setSavedName(e.target.value);
+                    setHistoryOpen(false);
                   }}
                 >
                   <option value="">{t("import.chooseMapping")}</option>
@@ -306,24 +320,73 @@ export function ImportPage({ municipality: m }: { municipality: Municipality }) 
                     onClick={() => {
                       changed();
                       setForm(fromMapping(savedMapping.mapping));
+                      setSource(
+                        !savedMapping.standard && savedMapping.version !== undefined
+                          ? {
+                              name: savedMapping.name,
+                              mapping: savedMapping.mapping,
+                              version: savedMapping.version,
+                            }
+                          : undefined,
+                      );
                       setMode("new");
                     }}
                   >
                     {t("import.copyToForm")}
                   </button>
+                  {savedMapping.standard ? null : (
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-expanded={historyOpen}
+                      aria-controls={historyId}
+                      onClick={() => setHistoryOpen(!historyOpen)}
+                      data-testid="mapping-history-toggle"
+                    >
+                      {historyOpen ? t("import.hideMappingHistory") : t("import.mappingHistory")}
+                    </button>
+                  )}
                 </p>
+                <div id={historyId}>
+                  {historyOpen && !savedMapping.standard ? (
+                    <div className="mapping-history">
+                      <h3>{t("import.mappingHistoryTitle", { name: savedMapping.name })}</h3>
+                      <AuditList
+                        key={savedMapping.name}
+                        url={`${mappingsUrl}/${encodeURIComponent(savedMapping.name)}/history`}
+                        testId="mapping-history"
+                      />
+                    </div>
+                  ) : null}
+                </div>
               </>
             ) : null}
           </div>
         ) : (
-          <MappingFormView
-            form={form}
-            header={header}
-            set={(f) => {
-              changed();
-              setForm(f);
-            }}
-          />
+          <>
+            <MappingFormView
+              form={form}
+              header={header}
+              set={(f) => {
+                changed();
+                setForm(f);
+              }}
+            />
+            <SaveMapping
+              mappingsUrl={mappingsUrl}
+              mapping={toMapping(form, format)}
+              source={source}
+              onSaved={(stored) => {
+                setSource(stored);
+                mappings.reload();
+              }}
+              onReloaded={(stored) => {
+                setSource(stored);
+                setForm(fromMapping(stored.mapping));
+                mappings.reload();
+              }}
+            />
+          </>
         )}
       </section>
 

@@ -1,5 +1,6 @@
 /** The import page's tables: the file's first rows, the preview, and the errors of a refused import. */
-import type { ReactNode, RefObject } from "react";
+import type { RefObject } from "react";
+import { ScrollTable } from "../components/ScrollTable.tsx";
 import { type MessageKey, t } from "../i18n/da.ts";
 import type { ApiError } from "../lib/api.ts";
 import { formatNumber, formatOre } from "../lib/format.ts";
@@ -32,16 +33,6 @@ function previewLabel(label: string): string {
   return label;
 }
 
-/** A wide table scrolls sideways inside its frame, reachable by keyboard. */
-function ScrollTable({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard.
-    <section className="table-wrap scroll" tabIndex={0} aria-label={label}>
-      {children}
-    </section>
-  );
-}
-
 export function FilePreview({ file, inspected }: { file: LoadedFile; inspected: InspectedFile }) {
   const rows = inspected.rows;
   return (
@@ -58,7 +49,7 @@ export function FilePreview({ file, inspected }: { file: LoadedFile; inspected: 
               separator: separatorName(inspected.separator),
             })}
       </p>
-      <ScrollTable label={t("import.firstRows")}>
+      <ScrollTable className="table-wrap scroll" label={t("import.firstRows")}>
         <table className="data compact">
           <caption>{t("import.firstRowsCaption", { count: rows.length, file: file.name })}</caption>
           <thead>
@@ -134,7 +125,7 @@ export function ImportErrors({
         <p>{t("import.failedIntro")}</p>
       </div>
       {errors.length > 0 ? (
-        <ScrollTable label={t("import.errorsCaption", { file })}>
+        <ScrollTable className="table-wrap scroll" label={t("import.errorsCaption", { file })}>
           <table className="data errors">
             <caption>{t("import.errorsCaption", { file })}</caption>
             <thead>
@@ -196,7 +187,7 @@ export function PreviewTable({ result }: { result: ImportResult }) {
     return <p>{t("import.previewEmpty")}</p>;
   }
   return (
-    <ScrollTable label={t("import.previewTitle")}>
+    <ScrollTable className="table-wrap scroll" label={t("import.previewTitle")}>
       <table className="data preview">
         <caption>{t("import.previewCaption", { count: rows.length })}</caption>
         <thead>

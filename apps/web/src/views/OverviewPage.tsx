@@ -1,8 +1,9 @@
-import { lazy, Suspense } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { Breadcrumb } from "../components/Breadcrumb.tsx";
 import { ErrorState, Loading } from "../components/States.tsx";
 import { type MessageKey, t } from "../i18n/da.ts";
 import { useApi } from "../lib/api.ts";
+import { canImport } from "../lib/auth.ts";
 import { useTitle } from "../lib/hooks.ts";
 import {
   type OverviewParams,
@@ -14,7 +15,8 @@ import {
 } from "../lib/overviewParams.ts";
 import { importHref, municipalityHref } from "../lib/paths.ts";
 import { Link, navigate } from "../lib/router.tsx";
-import type { Municipality, OrgNode, Overview, Unit } from "../lib/types.ts";
+import { useSession } from "../lib/session.ts";
+import type { Municipality, OrgNode, Overview, Unit, UnitRef } from "../lib/types.ts";
 import { OverviewTable } from "./OverviewTable.tsx";
 
 const UNITS: Unit[] = ["kr", "tkr", "mio"];
@@ -22,6 +24,8 @@ const UNITS: Unit[] = ["kr", "tkr", "mio"];
 // Charts load when first shown; most visits only need the table.
 const PerYearChart = lazy(() => import("./Charts.tsx").then((m) => ({ default: m.PerYearChart })));
 const CompositionChart = lazy(() => import("./Charts.tsx").then((m) => ({ default: m.CompositionChart })));
+// The figures and their history: a view for those who follow the budget closely.
+const FiguresPanel = lazy(() => import("./FiguresPanel.tsx").then((m) => ({ default: m.FiguresPanel })));
 
 function allZero(o: Overview): boolean {
   return [o.total, ...o.rows].every((r) => r.printed.every((p) => p === "0"));
@@ -69,38 +73,42 @@ function Controls({
   );
   return (
     <form className="controls" aria-label={t("overview.controls")} onSubmit={(e) => e.preventDefault()}>
-      <div className="field">
-        <label htmlFor="overview-price">{t("overview.priceLevel")}</label>
-        <select
-          id="overview-price"
-          value={String(price)}
-          onChange={(e) => {
-            const v = e.target.value;
-            go({ ...params, price: (v === "current" ? "current" : Number(v)) as PriceChoice });
-          }}
-        >
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {t("overview.priceYearOption", { year: y })}
-            </option>
-          ))}
-          <option value="current">{t("overview.currentPrices")}</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="overview-unit">{t("overview.unit")}</label>
-        <select
-          id="overview-unit"
-          value={params.unit}
-          onChange={(e) => go({ ...params, unit: e.target.value as Unit })}
-        >
-          {UNITS.map((u) => (
-            <option key={u} value={u}>
-              {t(`unit.${u}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      {params.view === "figures" ? null : (
+        <>
+          <div className="field">
+            <label htmlFor="overview-price">{t("overview.priceLevel")}</label>
+            <select
+              id="overview-price"
+              value={String(price)}
+              onChange={(e) => {
+                const v = e.target.value;
+                go({ ...params, price: (v === "current" ? "current" : Number(v)) as PriceChoice });
+              }}
+            >
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {t("overview.priceYearOption", { year: y })}
+                </option>
+              ))}
+              <option value="current">{t("overview.currentPrices")}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="overview-unit">{t("overview.unit")}</label>
+            <select
+              id="overview-unit"
+              value={params.unit}
+              onChange={(e) => go({ ...params, unit: e.target.value as Unit })}
+            >
+              {UNITS.map((u) => (
+                <option key={u} value={u}>
+                  {t(`unit.${u}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
+      )}
       {radio<ViewChoice>(
         "visning",
         t("overview.show"),
@@ -108,19 +116,22 @@ function Controls({
         [
           ["table", "overview.showTable"],
           ["chart", "overview.showChart"],
+          ["figures", "overview.showFigures"],
         ],
         (view) => go({ ...params, view }),
       )}
-      {radio<RowsChoice>(
-        "raekker",
-        t("overview.rows"),
-        params.rows,
-        [
-          ["children", "overview.rowsChildren"],
-          ["accounts", "overview.rowsAccounts"],
-        ],
-        (rows) => go({ ...params, rows }),
-      )}
+      {params.view === "figures"
+        ? null
+        : radio<RowsChoice>(
+            "raekker",
+            t("overview.rows"),
+            params.rows,
+            [
+              ["children", "overview.rowsChildren"],
+              ["accounts", "overview.rowsAccounts"],
+            ],
+            (rows) => go({ ...params, rows }),
+          )}
     </form>
   );
 }
@@ -131,12 +142,14 @@ function Body({
   nodeId,
   params,
   go,
+  mayImport,
 }: {
   municipality: Municipality;
   overview: Overview;
   nodeId: number | null;
   params: OverviewParams;
   go: (p: OverviewParams) => void;
+  mayImport: boolean;
 }) {
   const code = m.code;
   const empty = allZero(o);
@@ -155,9 +168,11 @@ function Body({
       {empty ? (
         <div className="message">
           <p>{t("overview.noAmounts", { name })}</p>
-          <p>
-            <Link to={importHref(code)}>{t("overview.importLink")}</Link>
-          </p>
+          {mayImport ? (
+            <p>
+              <Link to={importHref(code)}>{t("overview.importLink")}</Link>
+            </p>
+          ) : null}
         </div>
       ) : null}
       {!empty && o.rows.length === 0 ? (
@@ -202,6 +217,49 @@ function Body({
   );
 }
 
+/**
+ * A budgetansvarlig sees the ancestors of their units only as names: on such a node, the way to
+ * the units they may see.
+ */
+function NotReadable({
+  municipality: m,
+  name,
+  nodes,
+  units,
+  params,
+}: {
+  municipality: Municipality;
+  name: string;
+  nodes: readonly OrgNode[];
+  units: readonly UnitRef[];
+  params: OverviewParams;
+}) {
+  const ids = new Set(nodes.map((n) => n.id));
+  const own = units.filter((u) => u.municipalityCode === m.code && ids.has(u.id));
+  // Without the session's units (or another municipality's), the readable nodes whose parent is not.
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const tops =
+    own.length > 0
+      ? own
+      : nodes
+          .filter(
+            (n) => n.readable !== false && (n.parentId === null || byId.get(n.parentId)?.readable === false),
+          )
+          .map((n) => ({ id: n.id, municipalityCode: m.code, name: n.name }));
+  return (
+    <div className="message" data-testid="not-readable">
+      <p>{t("figures.notReadable", { name })}</p>
+      <ul>
+        {tops.map((u) => (
+          <li key={u.id}>
+            <Link to={overviewHref(m.code, u.id, params)}>{u.name}</Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function OverviewPage({
   municipality: m,
   nodes,
@@ -213,12 +271,17 @@ export function OverviewPage({
   nodeId: number | null;
   params: OverviewParams;
 }) {
+  const session = useSession();
   const root = nodes.find((n) => n.parentId === null);
   const id = nodeId ?? root?.id;
   const known = id === undefined ? undefined : nodes.find((n) => n.id === id);
   // The organisation lists every node of the municipality; another number is not one of its pages.
   const unknown = nodeId !== null && known === undefined;
-  const res = useApi<Overview>(id === undefined || unknown ? null : overviewApiUrl(id, params));
+  // An ancestor of a budgetansvarlig's units: listed in the tree, but its figures are not theirs.
+  const notReadable = known?.readable === false;
+  const res = useApi<Overview>(
+    id === undefined || unknown || notReadable ? null : overviewApiUrl(id, params),
+  );
   // A previous answer is kept on screen while the same node reloads (other unit or price level).
   const o = res.data && res.data.node.id === id ? res.data : undefined;
   const wrongMunicipality = unknown || (o !== undefined && o.municipality.id !== m.id);
@@ -228,6 +291,61 @@ export function OverviewPage({
   const kind = wrongMunicipality ? undefined : known?.kind;
   const busy = res.loading;
 
+  let body: ReactNode = null;
+  if (notReadable && known) {
+    body = (
+      <NotReadable
+        municipality={m}
+        name={known.name}
+        nodes={nodes}
+        units={session.user?.units ?? []}
+        params={params}
+      />
+    );
+  } else if (res.error) {
+    body = (
+      <ErrorState
+        error={res.error}
+        title={res.error.status === 404 ? t("state.notFoundTitle") : t("state.errorTitle")}
+        onRetry={res.reload}
+        wayOn={{ href: municipalityHref(m.code), label: t("state.toMunicipality", { name: m.name }) }}
+      />
+    );
+  } else if (wrongMunicipality) {
+    body = (
+      <ErrorState
+        error={t("overview.wrongMunicipality", { id: String(id), name: m.name })}
+        title={t("state.notFoundTitle")}
+        wayOn={{ href: municipalityHref(m.code), label: t("state.toMunicipality", { name: m.name }) }}
+      />
+    );
+  } else if (o && params.view === "figures" && id !== undefined) {
+    body = (
+      <Suspense fallback={<Loading />}>
+        <FiguresPanel
+          key={id}
+          municipality={m}
+          nodeId={id}
+          nodeName={o.node.name}
+          year={params.year}
+          onYear={(year) => go({ ...params, year })}
+          onChanged={res.reload}
+        />
+      </Suspense>
+    );
+  } else if (o) {
+    body = (
+      <Body
+        municipality={m}
+        overview={o}
+        nodeId={nodeId}
+        params={params}
+        go={go}
+        mayImport={canImport(session.user)}
+      />
+    );
+  }
+
   return (
     <div className="overview-page">
       {o && !wrongMunicipality ? <Breadcrumb code={m.code} path={o.path} params={params} /> : null}
@@ -236,7 +354,7 @@ export function OverviewPage({
           {kind ? <p className="eyebrow">{t(`kind.${kind}`)}</p> : null}
           <h1>{name ?? t("state.loading")}</h1>
         </div>
-        {o && id !== undefined && !wrongMunicipality ? (
+        {o && id !== undefined && !wrongMunicipality && params.view !== "figures" ? (
           <div className="export">
             <a className="button-link" href={overviewApiUrl(id, params, "xlsx")} download>
               {t("overview.exportXlsx")}
@@ -247,25 +365,10 @@ export function OverviewPage({
           </div>
         ) : null}
       </div>
-      {wrongMunicipality ? null : <Controls municipality={m} params={params} go={go} />}
+      {wrongMunicipality || notReadable ? null : <Controls municipality={m} params={params} go={go} />}
       <div className="overview-body" aria-busy={busy}>
         {busy ? <Loading /> : null}
-        {res.error ? (
-          <ErrorState
-            error={res.error}
-            title={res.error.status === 404 ? t("state.notFoundTitle") : t("state.errorTitle")}
-            onRetry={res.reload}
-            wayOn={{ href: municipalityHref(m.code), label: t("state.toMunicipality", { name: m.name }) }}
-          />
-        ) : wrongMunicipality ? (
-          <ErrorState
-            error={t("overview.wrongMunicipality", { id: String(id), name: m.name })}
-            title={t("state.notFoundTitle")}
-            wayOn={{ href: municipalityHref(m.code), label: t("state.toMunicipality", { name: m.name }) }}
-          />
-        ) : o ? (
-          <Body municipality={m} overview={o} nodeId={nodeId} params={params} go={go} />
-        ) : null}
+        {body}
       </div>
     </div>
   );

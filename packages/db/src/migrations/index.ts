@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_audit.ts";
+import * as m0003 from "./0003_access.ts";
 
 /**
  * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
@@ -9,6 +10,7 @@ import * as m0002 from "./0002_audit.ts";
 const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_audit": m0002,
+  "0003_access": m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -92,7 +92,7 @@ export async function applyAmounts(
           ${b.map((r) => r.nodeId)}::int[], ${b.map((r) => r.accountId)}::int[], ${b.map((r) => r.year)}::int[],
           ${b.map((r) => r.kind)}::text[], ${b.map((r) => r.priceYear)}::int[], ${b.map((r) => r.amount.toString())}::bigint[])
         on conflict (node_id, account_id, year, kind) do update
-          set amount = excluded.amount, price_year = excluded.price_year
+          set amount = excluded.amount, price_year = excluded.price_year, version = amount.version + 1
           where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
         returning node_id, account_id, year, kind, amount, price_year
       )
@@ -154,7 +154,7 @@ export async function applyAnnualActuals(
       where municipality_id = ${municipalityId} and year = any(${[...years]}::int[])
       group by municipality_id, node_id, account_id, year
       on conflict (node_id, account_id, year, kind) do update
-        set amount = excluded.amount, price_year = excluded.price_year
+        set amount = excluded.amount, price_year = excluded.price_year, version = amount.version + 1
         where amount.amount <> excluded.amount or amount.price_year <> excluded.price_year
       returning node_id, account_id, year, kind, amount, price_year
     )
@@ -275,4 +275,89 @@ export async function listMonthsForExport(db: Db, municipalityId: number) {
     .orderBy("actual_month.year")
     .orderBy("actual_month.month")
     .execute();
+}
+
+export interface FigureRow {
+  accountId: number | null;
+  accountCode: string | null;
+  accountName: string | null;
+  kind: AmountKind;
+  year: number;
+  amount: bigint;
+  priceYear: number;
+  version: number;
+}
+
+/** A node's own figures (not its subtree's), by account, year and kind. */
+export async function listNodeFigures(db: Db, nodeId: number, year?: number): Promise<FigureRow[]> {
+  let q = db
+    .selectFrom("amount as a")
+    .leftJoin("account as acc", "acc.id", "a.account_id")
+    .select([
+      "a.account_id",
+      "acc.code",
+      "acc.name",
+      "a.kind",
+      "a.year",
+      "a.amount",
+      "a.price_year",
+      "a.version",
+    ])
+    .where("a.node_id", "=", nodeId);
+  if (year !== undefined) q = q.where("a.year", "=", year);
+  const rows = await q.orderBy("acc.code").orderBy("a.year").orderBy("a.kind").execute();
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    accountCode: r.code,
+    accountName: r.name,
+    kind: r.kind,
+    year: r.year,
+    amount: r.amount,
+    priceYear: r.price_year,
+    version: r.version,
+  }));
+}
+
+/** One figure, locked until the transaction ends; undefined when there is none. */
+export async function figureForUpdate(
+  trx: Transaction<Database>,
+  key: { nodeId: number; accountId: number | null; year: number; kind: AmountKind },
+): Promise<{ amount: bigint; priceYear: number; version: number } | undefined> {
+  let q = trx
+    .selectFrom("amount")
+    .select(["amount", "price_year", "version"])
+    .where("node_id", "=", key.nodeId)
+    .where("year", "=", key.year)
+    .where("kind", "=", key.kind);
+  q = key.accountId === null ? q.where("account_id", "is", null) : q.where("account_id", "=", key.accountId);
+  const r = await q.forUpdate().executeTakeFirst();
+  return r ? { amount: r.amount, priceYear: r.price_year, version: r.version } : undefined;
+}
+
+/**
+ * Rebuilds node_total for one node's ancestors (itself included) in one year and kind: what a
+ * single changed figure touches, instead of the whole municipality that an import rebuilds.
+ */
+export async function refreshTotalsAbove(
+  db: Transaction<Database>,
+  municipalityId: number,
+  nodeId: number,
+  year: number,
+  kind: AmountKind,
+): Promise<void> {
+  await sql`
+    delete from node_total
+    where node_id in (select ancestor_id from org_closure where descendant_id = ${nodeId})
+      and year = ${year} and kind = ${kind}`.execute(db);
+  await sql`
+    insert into node_total (municipality_id, node_id, year, kind, index_group, price_year, category, amount)
+    select ${municipalityId}::int, c.ancestor_id, a.year, a.kind, coalesce(acc.index_group, 'total'), a.price_year,
+           coalesce(acc.category, 'service'), sum(a.amount)::bigint
+    from org_closure anc
+    join org_closure c on c.ancestor_id = anc.ancestor_id
+    join amount a on a.node_id = c.descendant_id and a.year = ${year} and a.kind = ${kind}
+    left join account acc on acc.id = a.account_id
+    where anc.descendant_id = ${nodeId}
+    group by c.ancestor_id, a.year, a.kind, coalesce(acc.index_group, 'total'), a.price_year,
+             coalesce(acc.category, 'service')`.execute(db);
 }

@@ -3,24 +3,25 @@ import type { Database } from "../schema.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Stores a mapping under its name (replacing one of the same name); returns its id. */
+/** Stores a mapping under its name (replacing one of the same name); returns its id and version. */
 export async function saveMapping(
   db: Db,
   municipalityId: number,
   name: string,
   spec: unknown,
-): Promise<number> {
-  const r = await db
+): Promise<{ id: number; version: number }> {
+  return db
     .insertInto("import_mapping")
     .values({ municipality_id: municipalityId, name, spec: JSON.stringify(spec) })
     .onConflict((oc) =>
-      oc
-        .columns(["municipality_id", "name"])
-        .doUpdateSet({ spec: JSON.stringify(spec), updated_at: new Date() }),
+      oc.columns(["municipality_id", "name"]).doUpdateSet((eb) => ({
+        spec: JSON.stringify(spec),
+        updated_at: new Date(),
+        version: eb("import_mapping.version", "+", 1),
+      })),
     )
-    .returning("id")
+    .returning(["id", "version"])
     .executeTakeFirstOrThrow();
-  return r.id;
 }
 
 /** A saved mapping with its id, locked until the transaction ends; undefined if there is none. */
@@ -28,37 +29,48 @@ export async function mappingForUpdate(
   trx: Transaction<Database>,
   municipalityId: number,
   name: string,
-): Promise<{ id: number; spec: unknown } | undefined> {
+): Promise<{ id: number; spec: unknown; version: number } | undefined> {
   const r = await trx
     .selectFrom("import_mapping")
-    .select(["id", "spec"])
+    .select(["id", "spec", "version"])
     .where("municipality_id", "=", municipalityId)
     .where("name", "=", name)
     .forUpdate()
     .executeTakeFirst();
   if (!r) return undefined;
-  return { id: r.id, spec: typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec };
+  return { id: r.id, spec: typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec, version: r.version };
 }
 
 export async function getMapping(db: Db, municipalityId: number, name: string): Promise<unknown | undefined> {
+  return (await getSavedMapping(db, municipalityId, name))?.spec;
+}
+
+/** A saved mapping with its id and version. */
+export async function getSavedMapping(
+  db: Db,
+  municipalityId: number,
+  name: string,
+): Promise<{ id: number; spec: unknown; version: number } | undefined> {
   const r = await db
     .selectFrom("import_mapping")
-    .select("spec")
+    .select(["id", "spec", "version"])
     .where("municipality_id", "=", municipalityId)
     .where("name", "=", name)
     .executeTakeFirst();
   if (!r) return undefined;
-  return typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec;
+  return { id: r.id, spec: typeof r.spec === "string" ? JSON.parse(r.spec) : r.spec, version: r.version };
 }
 
 export async function listMappings(db: Db, municipalityId: number) {
   const rows = await db
     .selectFrom("import_mapping")
-    .select(["name", "spec", "updated_at"])
+    .select(["id", "name", "spec", "updated_at", "version"])
     .where("municipality_id", "=", municipalityId)
     .orderBy("name")
     .execute();
   return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
     name: r.name,
     spec: typeof r.spec === "string" ? JSON.parse(r.spec) : (r.spec as unknown),
     updatedAt: r.updated_at,

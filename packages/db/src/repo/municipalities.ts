@@ -5,9 +5,20 @@ import { replaceIndexPoints } from "./prices.ts";
 
 type Db = Kysely<Database>;
 
-function toMunicipality(r: { id: number; code: string; name: string; settings: unknown }): Municipality {
-  const settings = typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings;
-  return { id: r.id, code: r.code, name: r.name, settings: settings as MunicipalitySettings };
+/** Settings stored before a setting existed get its default (published: off). */
+function toSettings(raw: unknown): MunicipalitySettings {
+  const s = (typeof raw === "string" ? JSON.parse(raw) : raw) as MunicipalitySettings;
+  return { ...s, published: s.published === true };
+}
+
+function toMunicipality(r: {
+  id: number;
+  code: string;
+  name: string;
+  settings: unknown;
+  version: number;
+}): Municipality {
+  return { id: r.id, code: r.code, name: r.name, settings: toSettings(r.settings), version: r.version };
 }
 
 export async function listMunicipalities(db: Db): Promise<Municipality[]> {
@@ -98,15 +109,15 @@ export async function insertMunicipality(
 export async function settingsForUpdate(
   trx: Transaction<Database>,
   id: number,
-): Promise<MunicipalitySettings | undefined> {
+): Promise<{ settings: MunicipalitySettings; version: number } | undefined> {
   const r = await trx
     .selectFrom("municipality")
-    .select("settings")
+    .select(["settings", "version"])
     .where("id", "=", id)
     .forUpdate()
     .executeTakeFirst();
   if (!r) return undefined;
-  return (typeof r.settings === "string" ? JSON.parse(r.settings) : r.settings) as MunicipalitySettings;
+  return { settings: toSettings(r.settings), version: r.version };
 }
 
 export async function updateSettings(
@@ -116,7 +127,7 @@ export async function updateSettings(
 ): Promise<void> {
   await db
     .updateTable("municipality")
-    .set({ settings: JSON.stringify(settings) })
+    .set((eb) => ({ settings: JSON.stringify(settings), version: eb("version", "+", 1) }))
     .where("id", "=", id)
     .execute();
 }

@@ -12,9 +12,7 @@ import {
 
 describe("roles and access levels", () => {
   it("admits exactly the roles each level is documented to admit", () => {
-    const table = Object.fromEntries(
-      ACCESS_LEVELS.map((a) => [a, ROLES.filter((r) => roleAdmits(a, r))]),
-    );
+    const table = Object.fromEntries(ACCESS_LEVELS.map((a) => [a, ROLES.filter((r) => roleAdmits(a, r))]));
     expect(table).toEqual({
       public: ROLES,
       published: ROLES,

@@ -4,12 +4,13 @@ import type { Kysely } from "kysely";
 import { ROUTES } from "./api/index.ts";
 import { installErrorHandling } from "./errors.ts";
 import { BODY_LIMIT } from "./limits.ts";
+import { loggedUrl } from "./logging.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { type AppContext, type AuthConfig, registerRoute, requireAccess } from "./routes.ts";
 import { installSessions } from "./session.ts";
 import { registerWeb } from "./web.ts";
 
-export { BODY_LIMIT };
+export { BODY_LIMIT, loggedUrl };
 
 /** The API serves JSON and downloads only, so nothing in a reply may run, load or be framed. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -26,15 +27,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 /** Øre amounts are bigint and must reach the client exactly: as decimal strings, never as floats. */
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
-}
-
-/**
- * What the log keeps of a request: method and path. Query strings are dropped for sign-in
- * addresses (the identity provider's one-time code travels there); headers (cookies, tokens)
- * and bodies (passwords, municipal data) are never logged.
- */
-export function loggedUrl(url: string): string {
-  return url.startsWith("/api/auth/") || url.startsWith("/api/session") ? (url.split("?")[0] ?? "") : url;
 }
 
 const LOG_SERIALIZERS = {

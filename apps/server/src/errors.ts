@@ -14,6 +14,7 @@ import {
   Unauthenticated,
 } from "@bevilling/services";
 import type { FastifyError, FastifyInstance } from "fastify";
+import { loggedUrl } from "./logging.ts";
 
 export interface Issue {
   /** Where the problem is: "query.unit", "body.mapping.levels.0.kind", "params.id". */
@@ -56,6 +57,17 @@ const FASTIFY_MESSAGES: Record<string, { status: number; message: (limitMb: numb
   },
 };
 
+function isIssueList(value: unknown): value is Issue[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (i) =>
+        typeof i === "object" && i !== null && typeof i.field === "string" && typeof i.reason === "string",
+    )
+  );
+}
+
 function answerFor(err: unknown, bodyLimit: number): ErrorAnswer | undefined {
   if (err instanceof RequestInvalid) return { status: 400, body: { error: err.message, issues: err.issues } };
   if (err instanceof ImportFailed) {
@@ -63,6 +75,8 @@ function answerFor(err: unknown, bodyLimit: number): ErrorAnswer | undefined {
   }
   if (err instanceof NotFound) return { status: 404, body: { error: err.message } };
   if (err instanceof BadRequest) {
+    // Field problems from the services are answered like an invalid request's: { error, issues }.
+    if (isIssueList(err.details)) return { status: 400, body: { error: err.message, issues: err.details } };
     return {
       status: 400,
       body: err.details === undefined ? { error: err.message } : { error: err.message, details: err.details },
@@ -110,7 +124,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       return reply.code(answer.status).send(answer.body);
     }
     // Only the error and the request line are logged: request bodies hold municipal data.
-    req.log.error({ err, method: req.method, url: req.url }, "uventet fejl");
+    req.log.error({ err, method: req.method, url: loggedUrl(req.url) }, "uventet fejl");
     return reply.code(500).send({ error: INTERNAL_ERROR });
   });
   app.setNotFoundHandler((req, reply) =>

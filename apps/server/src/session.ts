@@ -136,7 +136,8 @@ export function checkCsrf(req: FastifyRequest): boolean {
     } catch {
       return false;
     }
-    if (host !== req.headers.host) return false;
+    // req.host honours X-Forwarded-Host when the server is told to trust its proxy.
+    if (host !== req.host) return false;
   } else if (origin === "null") {
     return false;
   }

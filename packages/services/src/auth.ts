@@ -198,6 +198,21 @@ export async function signIn(
   return createSession(db, user, now);
 }
 
+/** Throws TooManyAttempts while the username or address has used up its failed attempts. */
+export async function refuseWhileBlocked(
+  db: Kysely<Database>,
+  username: string,
+  ip: string,
+  now = new Date(),
+): Promise<void> {
+  const f = await signInFailures(db, username.toLowerCase(), ip, new Date(now.getTime() - FAILURE_WINDOW_MS));
+  const oldest =
+    f.byUser >= MAX_FAILURES_PER_USER ? f.oldestByUser : f.byIp >= MAX_FAILURES_PER_IP ? f.oldestByIp : null;
+  if (oldest) {
+    throw new TooManyAttempts(Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now.getTime()) / 1000));
+  }
+}
+
 export async function signOut(db: Kysely<Database>, secret: string): Promise<void> {
   await deleteSession(db, sha256(secret));
 }

@@ -21,6 +21,7 @@ import {
   insertToken,
   insertUser,
   listUsers,
+  recordSignInFailure,
   revokeToken as revokeTokenRow,
   setUserUnits,
   type TokenRecord,
@@ -36,6 +37,7 @@ import {
   type NewSession,
   newTokenSecret,
   oneTimePassword,
+  refuseWhileBlocked,
   verifyPassword,
 } from "./auth.ts";
 import { BadRequest, Conflict, NotFound } from "./errors.ts";
@@ -321,9 +323,13 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   keepSessionHash: string,
   actor: Actor,
+  ip = "ukendt",
 ): Promise<UserRecord> {
   const u = await requireUser(db, userId);
+  // Guessing the current password in a stolen session counts against the same limit as signing in.
+  await refuseWhileBlocked(db, u.username, ip);
   if (u.passwordHash === null || !(await verifyPassword(input.currentPassword, u.passwordHash))) {
+    await recordSignInFailure(db, u.username, ip);
     throw new BadRequest("Den nuværende adgangskode er forkert", [
       { field: "body.currentPassword", reason: "er forkert" },
     ]);
@@ -448,7 +454,9 @@ export async function signInWithIdentity(
   let user = await findUser(db, { oidcIssuer: identity.issuer, oidcSubject: identity.subject });
   if (!user && identity.username) {
     const candidate = await findUser(db, { username: identity.username.toLowerCase() });
-    if (candidate && candidate.oidcSubject === null) {
+    // An administrator is never linked by a name claim: if the provider lets people pick their
+    // own username, that would hand over the installation. Administrators sign in with a password.
+    if (candidate && candidate.oidcSubject === null && candidate.role !== "administrator") {
       await db.transaction().execute(async (trx) => {
         await updateUserRow(trx, candidate.id, {
           oidcIssuer: identity.issuer,

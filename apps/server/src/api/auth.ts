@@ -4,7 +4,6 @@
  */
 import { historyOf, insertOidcPending, listTokens, takeOidcPending } from "@bevilling/db";
 import {
-  BadRequest,
   changeOwnPassword,
   createToken,
   createUser,
@@ -29,7 +28,6 @@ import {
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { actorOf } from "../actor.ts";
-import { type Issue, RequestInvalid } from "../errors.ts";
 import { type AppContext, defineRoute } from "../routes.ts";
 import { idSchema } from "../schemas.ts";
 import {
@@ -70,38 +68,6 @@ function safeReturnTo(path: string | undefined): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return "/";
   return path.length > 500 ? "/" : path;
-}
-
-/** A refusal from the services with field problems, answered like any invalid request: { error, issues }. */
-class FieldProblems extends RequestInvalid {
-  constructor(message: string, issues: Issue[]) {
-    super(issues);
-    this.message = message;
-  }
-}
-
-function isIssueList(value: unknown): value is Issue[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (i) =>
-        typeof i === "object" && i !== null && typeof i.field === "string" && typeof i.reason === "string",
-    )
-  );
-}
-
-/**
- * The web application (and the OpenAPI document) read field problems from `issues`; a service's
- * BadRequest carries them as `details`, which the error handler passes on under that name.
- */
-async function withIssues<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    if (e instanceof BadRequest && isIssueList(e.details)) throw new FieldProblems(e.message, e.details);
-    throw e;
-  }
 }
 
 const userParams = z.object({ id: idSchema.meta({ description: "Brugerens id" }) });
@@ -189,7 +155,7 @@ export const authRoutes = [
     response: { description: "Sessionen med mustChangePassword: false" },
     handler: async ({ app, body, req }) => {
       const p = signedInUser(req);
-      const user = await withIssues(changeOwnPassword(app.db, p.userId, body, p.sessionHash, actorOf(req)));
+      const user = await changeOwnPassword(app.db, p.userId, body, p.sessionHash, actorOf(req), req.ip);
       return sessionView(app, { ...p, mustChangePassword: user.mustChangePassword });
     },
   }),
@@ -206,12 +172,16 @@ export const authRoutes = [
       const oidc = app.auth.oidc;
       if (!oidc) return loginError(reply, "Login via kommunens identitetsudbyder er ikke sat op");
       const { url, pending } = await oidc.start();
-      await insertOidcPending(app.db, {
-        stateHash: sha256(pending.state),
-        nonce: pending.nonce,
-        codeVerifier: pending.codeVerifier,
-        returnTo: safeReturnTo(query.returnTo),
-      });
+      await insertOidcPending(
+        app.db,
+        {
+          stateHash: sha256(pending.state),
+          nonce: pending.nonce,
+          codeVerifier: pending.codeVerifier,
+          returnTo: safeReturnTo(query.returnTo),
+        },
+        new Date(Date.now() - OIDC_PENDING_MS),
+      );
       // The browser that started the sign-in must be the one that finishes it.
       setCookie(reply, OIDC_COOKIE, pending.state, app.auth.secureCookies, OIDC_PENDING_MS / 1000);
       return reply.redirect(url, 303);
@@ -281,7 +251,7 @@ export const authRoutes = [
       description: "Brugeren og engangsadgangskoden",
       errors: { 409: "Brugernavnet er optaget" },
     },
-    handler: async ({ app, body, req }) => withIssues(createUser(app.db, body, actorOf(req))),
+    handler: async ({ app, body, req }) => createUser(app.db, body, actorOf(req)),
   }),
   defineRoute({
     method: "PATCH",
@@ -296,8 +266,7 @@ export const authRoutes = [
       description: "Brugeren efter ændringen",
       errors: { 409: "Brugeren er ændret af en anden imens" },
     },
-    handler: async ({ app, params, body, req }) =>
-      withIssues(updateUser(app.db, params.id, body, actorOf(req))),
+    handler: async ({ app, params, body, req }) => updateUser(app.db, params.id, body, actorOf(req)),
   }),
   defineRoute({
     method: "POST",
@@ -343,7 +312,7 @@ export const authRoutes = [
     access: "admin",
     body: newTokenSchema.strict(),
     response: { status: 201, description: "Nøglen og dens hemmelighed" },
-    handler: async ({ app, body, req }) => withIssues(createToken(app.db, body, actorOf(req))),
+    handler: async ({ app, body, req }) => createToken(app.db, body, actorOf(req)),
   }),
   defineRoute({
     method: "DELETE",

@@ -447,10 +447,13 @@ export async function markTokenUsed(db: Db, id: number): Promise<void> {
 
 // --- pending OpenID Connect sign-ins --------------------------------------------------------
 
+/** Stores a pending sign-in; ones older than `expireBefore` go, so abandoned starts cannot pile up. */
 export async function insertOidcPending(
   db: Db,
   p: { stateHash: string; nonce: string; codeVerifier: string; returnTo: string },
+  expireBefore: Date,
 ): Promise<void> {
+  await db.deleteFrom("oidc_pending").where("created_at", "<", expireBefore).execute();
   await db
     .insertInto("oidc_pending")
     .values({ state_hash: p.stateHash, nonce: p.nonce, code_verifier: p.codeVerifier, return_to: p.returnTo })

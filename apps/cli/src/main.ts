@@ -8,10 +8,11 @@ import { ImportFailed } from "@bevilling/services";
 import { parse, UsageError } from "./args.ts";
 import { AuditBroken, auditCommand } from "./audit.ts";
 import { type Command, commands, type Io } from "./commands.ts";
+import { CatalogueWarnings, proposalsCommand } from "./proposals.ts";
 import { serveCommand } from "./serve.ts";
 import { tokenCommand, userCommand } from "./users.ts";
 
-const ALL: Command[] = [...commands, auditCommand, userCommand, tokenCommand, serveCommand];
+const ALL: Command[] = [...commands, proposalsCommand, auditCommand, userCommand, tokenCommand, serveCommand];
 
 const GLOBAL = {
   "data-dir": { type: "string" },
@@ -81,7 +82,12 @@ export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv = proc
       io.err(`Fejl: ${e.message}\n\n${commandHelp(cmd)}`);
       return 2;
     }
-    if (e instanceof ImportFailed || e instanceof DataDirLockedError || e instanceof AuditBroken)
+    if (
+      e instanceof ImportFailed ||
+      e instanceof DataDirLockedError ||
+      e instanceof AuditBroken ||
+      e instanceof CatalogueWarnings
+    )
       io.err(e.message);
     else io.err(`Fejl: ${(e as Error).message}`);
     return 1;

@@ -17,6 +17,7 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Eksport: "Kommunens data som filer",
   Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
   Adgang: "Login, brugere, roller og API-nøgler",
+  Budgetforslag: "Forslagskataloget: forslag, linjer, beløb og kontroller",
 };
 
 function toJsonSchema(schema: z.ZodType): JsonSchema {

@@ -47,7 +47,8 @@ export type Tag =
   | "Prisindeks"
   | "Eksport"
   | "Revisionsspor"
-  | "Adgang";
+  | "Adgang"
+  | "Budgetforslag";
 
 export interface ResponseSpec {
   /** Status of a successful answer (default 200). */

@@ -200,6 +200,33 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         writeOnly,
         {},
       ),
+      ...mCases(
+        "GET /api/municipalities/:m/proposals",
+        (m) => `/api/municipalities/${m}/proposals`,
+        readOnly,
+      ),
+      ...mCases(
+        "POST /api/municipalities/:m/proposals/import",
+        (m) => `/api/municipalities/${m}/proposals/import`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/proposals/:id",
+        (m) => `/api/municipalities/${m}/proposals/1`,
+        readOnly,
+      ),
+      ...mCases(
+        "PATCH /api/municipalities/:m/proposals/:id",
+        (m) => `/api/municipalities/${m}/proposals/1`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/proposals/:id/history",
+        (m) => `/api/municipalities/${m}/proposals/1/history`,
+        readOnly,
+      ),
       ...mCases("GET /api/municipalities/:m/export", (m) => `/api/municipalities/${m}/export`, readOnly),
       ...mCases("GET /api/municipalities/:m/audit", (m) => `/api/municipalities/${m}/audit`, adminOnly),
       {

@@ -7,5 +7,7 @@ export * from "./money.ts";
 export * from "./municipality.ts";
 export * from "./org.ts";
 export * from "./overview.ts";
+export * from "./patterns.ts";
 export * from "./prices.ts";
+export * from "./proposals.ts";
 export * from "./rounding.ts";

@@ -7,5 +7,6 @@ export * from "./repo/mappings.ts";
 export * from "./repo/municipalities.ts";
 export * from "./repo/org.ts";
 export * from "./repo/prices.ts";
+export * from "./repo/proposals.ts";
 export * from "./repo/users.ts";
 export type * from "./schema.ts";

@@ -215,6 +215,52 @@ export interface OidcPendingTable {
   created_at: Timestamp;
 }
 
+export interface ProposalTable {
+  id: Generated<number>;
+  municipality_id: number;
+  catalogue: string;
+  first_year: number;
+  last_year: number;
+  schedule: string;
+  internal_number: string | null;
+  kind: import("@bevilling/core").ProposalKind;
+  title: string;
+  body: string;
+  committee: string;
+  area: string;
+  status: import("@bevilling/core").ProposalStatus;
+  printed_total: bigint | null;
+  position: number;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface ProposalLineTable {
+  proposal_id: number;
+  position: number;
+  name: string;
+  printed_total: bigint | null;
+}
+
+export interface ProposalAmountTable {
+  proposal_id: number;
+  position: number;
+  year: number;
+  amount: bigint;
+}
+
+export interface ProposalPrintedYearTable {
+  proposal_id: number;
+  year: number;
+  amount: bigint;
+}
+
+export interface ProposalReferenceTable {
+  proposal_id: number;
+  schedule: string;
+  relation: import("@bevilling/core").ProposalRelation;
+}
+
 export interface Database {
   municipality: MunicipalityTable;
   org_node: OrgNodeTable;
@@ -237,6 +283,11 @@ export interface Database {
   api_token_unit: ApiTokenUnitTable;
   sign_in_failure: SignInFailureTable;
   oidc_pending: OidcPendingTable;
+  proposal: ProposalTable;
+  proposal_line: ProposalLineTable;
+  proposal_amount: ProposalAmountTable;
+  proposal_printed_year: ProposalPrintedYearTable;
+  proposal_reference: ProposalReferenceTable;
 }
 
 export type OrgNodeRow = Selectable<OrgNodeTable>;

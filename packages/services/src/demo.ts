@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import { runImport } from "./import.ts";
 import { type MappingInput, mappingSchema } from "./mapping.ts";
 import { ensureMunicipality } from "./municipalities.ts";
+import { importCatalogueText } from "./proposals.ts";
 import { createUser } from "./users.ts";
 
 const DEMO_DIR = fileURLToPath(new URL("../demo/", import.meta.url));
@@ -31,6 +32,8 @@ interface DemoMunicipality {
   /** Sorø's budget is published (seed 000 is its public budget); the others show unpublished data. */
   settings: { published: boolean };
   files: DemoFile[];
+  /** Proposal catalogues in their printed text form (seed 003). */
+  catalogues?: string[];
 }
 
 export const DEMO: DemoMunicipality[] = [
@@ -86,6 +89,7 @@ export const DEMO: DemoMunicipality[] = [
     budgetYear: 2023,
     settings: { published: false },
     files: [{ file: "slagelse-organisation.csv", mapping: { kind: "organisation", levels: oeuLevels } }],
+    catalogues: ["slagelse-forslagskatalog-2023-2026.txt"],
   },
 ];
 
@@ -109,6 +113,11 @@ export async function loadDemo(
         { actor: DEMO_ACTOR },
       );
       changes += r.changed.nodes + r.changed.accounts + r.changed.amounts + r.changed.months;
+    }
+    for (const file of d.catalogues ?? []) {
+      const text = readFileSync(`${DEMO_DIR}${file}`, "utf8");
+      const r = await importCatalogueText(db, municipality, { fileName: file, text }, DEMO_ACTOR);
+      changes += r.created + r.updated;
     }
     out.push(municipality);
   }

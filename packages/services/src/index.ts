@@ -11,6 +11,7 @@ export * from "./mapping.ts";
 export * from "./municipalities.ts";
 export * from "./overview.ts";
 export * from "./prices.ts";
+export * from "./proposals.ts";
 export * from "./saved-mappings.ts";
 export * from "./source.ts";
 export * from "./users.ts";

@@ -6,6 +6,7 @@ import { importRoutes } from "./imports.ts";
 import { municipalityRoutes } from "./municipalities.ts";
 import { nodeRoutes } from "./nodes.ts";
 import { priceRoutes } from "./prices.ts";
+import { proposalRoutes } from "./proposals.ts";
 import { systemRoutes } from "./system.ts";
 
 /** Every route of the API, in the order the documentation lists them. */
@@ -16,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   ...nodeRoutes,
   ...importRoutes,
   ...priceRoutes,
+  ...proposalRoutes,
   ...exportRoutes,
   ...auditRoutes,
 ];

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_audit.ts";
 import * as m0003 from "./0003_access.ts";
+import * as m0004 from "./0004_proposals.ts";
 
 /**
  * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_audit": m0002,
   "0003_access": m0003,
+  "0004_proposals": m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../src/main.ts";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), tty: false }, out, err };
+}
+
+const work = mkdtempSync(join(tmpdir(), "bevilling-cli-proposals-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the proposals catalogue at the command line", () => {
+  const env = { BEVILLING_DATA_DIR: join(work, "data") };
+
+  it("lists Slagelse's catalogue in 1.000 kr. with seed 003's totals", async () => {
+    expect(await main(["demo"], capture().io, env)).toBe(0);
+    const c = capture();
+    expect(await main(["proposals", "list", "-m", "330"], c.io, env)).toBe(0);
+    const text = c.out.join("\n");
+    expect(text).toContain("Budget 2023-2026 (beløb i 1.000 kr.)");
+    expect(text).toMatch(
+      /2\.1\.2\. 05\s+Etablering af direktion\s+Indsendt\s+4\.500\s+4\.500\s+4\.500\s+4\.500\s+18\.000/,
+    );
+    expect(text).toMatch(/2\.1\.2\. 08.*-3\.300\s+-3\.300\s+-3\.300\s+-3\.300\s+-13\.200/);
+  });
+
+  it("lists the checks' findings and exits 1 on warnings", async () => {
+    const c = capture();
+    expect(await main(["proposals", "check", "-m", "330"], c.io, env)).toBe(1);
+    const text = c.out.join("\n");
+    expect(text.match(/^ADVARSEL/gm)).toHaveLength(2);
+    expect(text).toContain("5.700 t.kr.");
+    expect(text).toContain("63");
+    const none = capture();
+    expect(await main(["proposals", "check", "-m", "340"], none.io, env)).toBe(0);
+    expect(none.out.join("\n")).toContain("ingen forslagskataloger");
+  });
+});

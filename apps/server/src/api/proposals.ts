@@ -1,0 +1,103 @@
+/** The proposals catalogue: reading it with the consistency checks, importing, editing, history. */
+import { historyOf } from "@bevilling/db";
+import {
+  getCatalogue,
+  getProposal,
+  importCatalogueText,
+  proposalEditSchema,
+  updateProposal,
+} from "@bevilling/services";
+import { z } from "zod";
+import { actorOf } from "../actor.ts";
+import { resolveMunicipality } from "../resolve.ts";
+import { defineRoute } from "../routes.ts";
+import { base64Schema, byMunicipality, idSchema, municipalityParams } from "../schemas.ts";
+import { entryView } from "./audit.ts";
+
+const proposalParams = municipalityParams.extend({ id: idSchema.meta({ description: "Forslagets id" }) });
+
+export const proposalRoutes = [
+  defineRoute({
+    method: "GET",
+    url: "/api/municipalities/:m/proposals",
+    summary: "Forslagskataloget med kontrollerne",
+    description:
+      "Et katalogs forslag med linjer, beløb pr. år (øre som strenge), totaler beregnet af linjerne og de " +
+      "advarsler, en omhyggelig økonom ville give: linjetotaler, forslagets I alt, tal i teksten, der ikke " +
+      "stemmer med tabellen, og beløb uden for budgetperioden. Uden catalogue: det nyeste katalog.",
+    tags: ["Budgetforslag"],
+    access: "read",
+    scope: byMunicipality,
+    params: municipalityParams,
+    query: z.object({ catalogue: z.string().trim().min(1).max(100).optional() }),
+    response: { description: "Kataloget, dets forslag og advarslerne" },
+    handler: async ({ app, params, query }) =>
+      getCatalogue(app.db, await resolveMunicipality(app.db, params.m), query.catalogue),
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/api/municipalities/:m/proposals/import",
+    summary: "Indlæs et forslagskatalog i trykt tekstform",
+    description:
+      "Teksten har katalogets opstilling (BUDGET 2023-2026, Driftsforslag, Skema 2.1.2. 01, udvalg - område, " +
+      "titel, tekst, Beløb i 1.000 kr. og tabellen). Kan filen ikke læses helt, gemmes intet. Samme fil igen " +
+      "ændrer intet; ændrede skemaer får en ny version.",
+    tags: ["Budgetforslag"],
+    access: "write",
+    scope: byMunicipality,
+    bodyLimit: 10 * 1024 * 1024,
+    params: municipalityParams,
+    body: z.strictObject({ fileName: z.string().trim().min(1).max(255), content: base64Schema }),
+    response: { description: "Hvor mange forslag der blev oprettet, ændret og var uændrede, og advarslerne" },
+    handler: async ({ app, params, body, req }) => {
+      const m = await resolveMunicipality(app.db, params.m);
+      const text = Buffer.from(body.content, "base64").toString("utf8");
+      return importCatalogueText(app.db, m, { fileName: body.fileName, text }, actorOf(req));
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/municipalities/:m/proposals/:id",
+    summary: "Ét forslag med advarsler",
+    tags: ["Budgetforslag"],
+    access: "read",
+    scope: byMunicipality,
+    params: proposalParams,
+    response: { description: "Forslaget" },
+    handler: async ({ app, params }) =>
+      getProposal(app.db, await resolveMunicipality(app.db, params.m), params.id),
+  }),
+  defineRoute({
+    method: "PATCH",
+    url: "/api/municipalities/:m/proposals/:id",
+    summary: "Ret et forslag",
+    description:
+      "Titel, tekst, art, status, udvalg, område, skemanummer og linjer (beløb i øre som strenge). version er " +
+      "den version, man har rettet i; er forslaget ændret siden, afvises det med 409 og forslaget, som det er nu.",
+    tags: ["Budgetforslag"],
+    access: "write",
+    scope: byMunicipality,
+    params: proposalParams,
+    body: proposalEditSchema.strict(),
+    response: {
+      description: "Forslaget efter ændringen",
+      errors: { 409: "Forslaget er ændret af en anden imens" },
+    },
+    handler: async ({ app, params, body, req }) =>
+      updateProposal(app.db, await resolveMunicipality(app.db, params.m), params.id, body, actorOf(req)),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/municipalities/:m/proposals/:id/history",
+    summary: "Historikken for et forslag",
+    tags: ["Budgetforslag"],
+    access: "read",
+    scope: byMunicipality,
+    params: proposalParams,
+    response: { description: "Revisionssporets poster om forslaget, ældste først" },
+    handler: async ({ app, params }) => {
+      await getProposal(app.db, await resolveMunicipality(app.db, params.m), params.id);
+      return (await historyOf(app.db, "proposal", String(params.id))).map(entryView);
+    },
+  }),
+];

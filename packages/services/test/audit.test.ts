@@ -103,7 +103,13 @@ describe.each(testEngines())("the audit trail of the services on %s", (engine) =
     expect(entries.length).toBeGreaterThan(10);
     for (const e of entries) expect(e.actor).toEqual(DEMO_ACTOR);
     const kinds = new Set(entries.map((e) => `${e.entityType}/${e.action}`));
-    expect([...kinds].sort()).toEqual(["import/import", "municipality/create", "org_node/create"]);
+    expect([...kinds].sort()).toEqual([
+      "import/import",
+      "municipality/create",
+      "org_node/create",
+      "proposal/create",
+      "proposal_catalogue/import",
+    ]);
     const n = await count();
     // Loading again changes nothing, but the four imports are still recorded as imports.
     expect((await loadDemo(h.db)).changes).toBe(0);

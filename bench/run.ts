@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { Database, Engine } from "@bevilling/db";
 import { ensureMunicipality } from "@bevilling/services";
 import { type Kysely, sql } from "kysely";
+import { agreementTable, runAgreementBench } from "./agreement.ts";
 import {
   type BenchDatabase,
   cleanupAll,
@@ -261,6 +262,10 @@ async function main(): Promise<number> {
       `(effective cores ${((2 * mach.parallel.one) / mach.parallel.two).toFixed(1)})`,
   );
 
+  // Before the databases, so their heap and the import's garbage do not time the in-memory core.
+  log("agreement: recomputing the budget agreement's effect table after each edit (core, in memory)");
+  const agreement = runAgreementBench({ seed, log: (s) => log(`  ${s}`) });
+
   const model: Model = buildModel({
     seed,
     units: num("units", args.units),
@@ -367,6 +372,8 @@ async function main(): Promise<number> {
   console.log("");
   console.log(resultsTable(results));
   console.log("");
+  console.log(agreementTable(agreement));
+  console.log("");
   console.log(`Total runtime ${secs(results.totalSeconds)} (${(results.totalSeconds / 60).toFixed(1)} min).`);
 
   writeFileSync(
@@ -375,7 +382,7 @@ async function main(): Promise<number> {
   );
   if (!args["no-docs"]) writeDocs(results);
   const failed = results.engines.flatMap((e) => e.checks.filter((c) => !c.ok));
-  return failed.length > 0 ? 2 : 0;
+  return failed.length > 0 || !agreement.check.ok ? 2 : 0;
 }
 
 async function runDuckdb(model: Model, manifest: Manifest, requests: number): Promise<ReferenceResult> {

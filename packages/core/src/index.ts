@@ -1,5 +1,6 @@
 export * from "./access.ts";
 export * from "./accounts.ts";
+export * from "./agreement.ts";
 export * from "./amounts.ts";
 export * from "./audit.ts";
 export * from "./format.ts";

@@ -206,6 +206,11 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         readOnly,
       ),
       ...mCases(
+        "GET /api/municipalities/:m/proposals/document",
+        (m) => `/api/municipalities/${m}/proposals/document?format=html`,
+        readOnly,
+      ),
+      ...mCases(
         "POST /api/municipalities/:m/proposals/import",
         (m) => `/api/municipalities/${m}/proposals/import`,
         writeOnly,

@@ -1,7 +1,10 @@
 import type { DatabaseHandle } from "@bevilling/db";
 import { openTestDatabase, testEngines } from "@bevilling/db/testing";
 import { loadDemo } from "@bevilling/services";
+import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
+import JSZip from "jszip";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/index.ts";
 import { type BrowserSession, userSession } from "./support/auth.ts";
@@ -84,5 +87,42 @@ describe.each(testEngines())("the proposals API on %s", (engine) => {
       ["create", "Indlæst fra slagelse-forslagskatalog-2023-2026.txt"],
       ["update", "Vedtaget"],
     ]);
+  });
+
+  it("generates the catalogue as DOCX, PDF, HTML and XLSX from the stored proposals, with seed 003's figures", async () => {
+    const get = (format: string) =>
+      app.inject({
+        url: `/api/municipalities/330/proposals/document?format=${format}`,
+        headers: finance.headers,
+      });
+    const html = await get("html");
+    expect(html.statusCode).toBe(200);
+    expect(html.headers["content-disposition"]).toContain("forslagskatalog-330-budget-2023-2026.html");
+    for (const s of [
+      "Skema 2.1.2. 05",
+      "Etablering af direktion",
+      "18.000",
+      "-13.200",
+      "20.054",
+      "Økonomiudvalget",
+    ]) {
+      expect(html.body).toContain(s);
+    }
+    const docx = await JSZip.loadAsync((await get("docx")).rawPayload);
+    const xml = (await docx.file("word/document.xml")?.async("string")) ?? "";
+    for (const s of ["Etablering af direktion", "4.500", "-5.300", "-13.200"]) expect(xml).toContain(s);
+    const pdf = await getDocumentProxy(new Uint8Array((await get("pdf")).rawPayload));
+    const { text } = await extractText(pdf, { mergePages: true });
+    for (const s of ["Skema 2.1.2. 08", "-21.200", "20.054", "Side 1 af"]) expect(text).toContain(s);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get("xlsx")).rawPayload as unknown as ArrayBuffer);
+    const values = wb.worksheets.flatMap((ws) => {
+      const out: unknown[] = [];
+      ws.eachRow((row) => row.eachCell((c) => out.push(c.value)));
+      return out;
+    });
+    expect(values).toContain(-13200);
+    expect(values).toContain(20054);
+    expect((await get("odt")).statusCode).toBe(400);
   });
 });

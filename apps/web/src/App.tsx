@@ -4,7 +4,7 @@ import { OrgNav } from "./components/OrgNav.tsx";
 import { ErrorState, errorTitle, Loading, NoAccess, SignInRequired } from "./components/States.tsx";
 import { t } from "./i18n/da.ts";
 import { useApi } from "./lib/api.ts";
-import { canImport, isAdministrator, passwordHref } from "./lib/auth.ts";
+import { canImport, canReadProposals, isAdministrator, passwordHref } from "./lib/auth.ts";
 import { useTitle } from "./lib/hooks.ts";
 import { carryOver, parseOverviewParams } from "./lib/overviewParams.ts";
 import { matchRoute, municipalityHref } from "./lib/paths.ts";
@@ -16,6 +16,9 @@ import { OverviewPage } from "./views/OverviewPage.tsx";
 
 // Pages only some users need load on first visit, keeping the start small.
 const ImportPage = lazy(() => import("./views/ImportPage.tsx").then((m) => ({ default: m.ImportPage })));
+const ProposalsPage = lazy(() =>
+  import("./views/ProposalsPage.tsx").then((m) => ({ default: m.ProposalsPage })),
+);
 const SignInPage = lazy(() =>
   import("./views/account/SignInPage.tsx").then((m) => ({ default: m.SignInPage })),
 );
@@ -83,16 +86,19 @@ function NotFound({ path }: { path: string }) {
   );
 }
 
+/** Which of a municipality's pages is open: an overview, the import or the proposals catalogue. */
+type MunicipalityPage = "overview" | "import" | "proposals";
+
 function MunicipalityPages({
   code,
   location,
   nodeId,
-  importOpen,
+  page,
 }: {
   code: string;
   location: Location;
   nodeId: number | null;
-  importOpen: boolean;
+  page: MunicipalityPage;
 }) {
   const session = useSession();
   const base = `/api/municipalities/${encodeURIComponent(code)}`;
@@ -108,9 +114,14 @@ function MunicipalityPages({
       <OrgNav
         code={municipality.code}
         nodes={org.data}
-        target={{ currentId: importOpen ? null : (nodeId ?? root?.id ?? null), importOpen }}
+        target={{
+          currentId: page === "overview" ? (nodeId ?? root?.id ?? null) : null,
+          importOpen: page === "import",
+          proposalsOpen: page === "proposals",
+        }}
         params={carryOver(params)}
         showImport={canImport(session.user)}
+        showProposals={canReadProposals(session.user)}
       />
     ) : undefined;
 
@@ -136,10 +147,20 @@ function MunicipalityPages({
         <Loading />
       </div>
     );
-  } else if (importOpen) {
+  } else if (page === "import") {
     content = (
       <Guarded session={session} allow={canImport} title={`${t("import.title")} – ${municipality.name}`}>
         <ImportPage municipality={municipality} />
+      </Guarded>
+    );
+  } else if (page === "proposals") {
+    content = (
+      <Guarded
+        session={session}
+        allow={canReadProposals}
+        title={`${t("proposals.title")} – ${municipality.name}`}
+      >
+        <ProposalsPage municipality={municipality} query={location.query} />
       </Guarded>
     );
   } else {
@@ -176,10 +197,12 @@ export function App() {
       );
     case "overview":
       return (
-        <MunicipalityPages code={route.code} location={location} nodeId={route.nodeId} importOpen={false} />
+        <MunicipalityPages code={route.code} location={location} nodeId={route.nodeId} page="overview" />
       );
     case "import":
-      return <MunicipalityPages code={route.code} location={location} nodeId={null} importOpen />;
+      return <MunicipalityPages code={route.code} location={location} nodeId={null} page="import" />;
+    case "proposals":
+      return <MunicipalityPages code={route.code} location={location} nodeId={null} page="proposals" />;
     case "signIn":
       return (
         <Layout>

@@ -34,10 +34,18 @@ import {
   replaceProposal,
   type StoredProposal,
 } from "@bevilling/db";
+import {
+  proposalCatalogueDocument,
+  renderDocx,
+  renderHtml,
+  renderPdf,
+  renderXlsx,
+} from "@bevilling/documents";
 import type { FileError } from "@bevilling/io";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { Conflict, NotFound } from "./errors.ts";
+import type { ExportFile } from "./export.ts";
 import { ImportFailed } from "./import.ts";
 
 /** The proposal as the API and the audit trail show it: years as lists, totals computed. */
@@ -94,7 +102,10 @@ function content(p: Proposal): string {
 function auditView(p: Proposal) {
   return toJsonValue({
     schedule: p.schedule,
+    internalNumber: p.internalNumber ?? null,
     title: p.title,
+    text: p.text,
+    references: p.references,
     kind: p.kind,
     status: p.status,
     committee: p.committee,
@@ -144,8 +155,10 @@ export async function importCatalogueText(
     let created = 0;
     let updated = 0;
     let unchanged = 0;
-    for (const [position, p] of parsed.proposals.entries()) {
-      const existing = stored.get(p.schedule);
+    for (const [position, read] of parsed.proposals.entries()) {
+      const existing = stored.get(read.schedule);
+      // The printed catalogue does not carry the decision: a status set in Bevilling stays.
+      const p: Proposal = existing ? { ...read, status: existing.proposal.status } : read;
       if (!existing) {
         const id = await insertProposal(trx, {
           municipalityId: m.id,
@@ -313,4 +326,41 @@ export async function updateProposal(
     });
   });
   return getProposal(db, m, id);
+}
+
+export type DocumentFormat = "docx" | "pdf" | "html" | "xlsx";
+
+const DOCUMENT_TYPES: Record<DocumentFormat, string> = {
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+  html: "text/html; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/** The catalogue in seed 003's form, generated from the stored proposals (never typed). */
+export async function catalogueDocument(
+  db: Kysely<Database>,
+  m: Municipality,
+  format: DocumentFormat,
+  catalogue?: string,
+): Promise<ExportFile> {
+  const c = await getCatalogue(db, m, catalogue);
+  if (c.catalogue === null) throw new NotFound(`${m.name} Kommune har ingen forslagskataloger`);
+  const first = c.proposals[0];
+  const doc = proposalCatalogueDocument({
+    catalogue: c.catalogue,
+    period: first?.period ?? { firstYear: 0, lastYear: 0 },
+    municipality: `${m.name} Kommune`,
+    proposals: c.proposals,
+  });
+  const bytes =
+    format === "html"
+      ? new TextEncoder().encode(renderHtml(doc))
+      : format === "pdf"
+        ? await renderPdf(doc)
+        : format === "docx"
+          ? await renderDocx(doc)
+          : await renderXlsx(doc);
+  const slug = `forslagskatalog-${m.code}-${c.catalogue.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return { fileName: `${slug}.${format}`, contentType: DOCUMENT_TYPES[format], bytes };
 }

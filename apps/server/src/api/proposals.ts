@@ -1,6 +1,7 @@
 /** The proposals catalogue: reading it with the consistency checks, importing, editing, history. */
 import { historyOf } from "@bevilling/db";
 import {
+  catalogueDocument,
   getCatalogue,
   getProposal,
   importCatalogueText,
@@ -13,6 +14,7 @@ import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
 import { base64Schema, byMunicipality, idSchema, municipalityParams } from "../schemas.ts";
 import { entryView } from "./audit.ts";
+import { sendFile } from "./files.ts";
 
 const proposalParams = municipalityParams.extend({ id: idSchema.meta({ description: "Forslagets id" }) });
 
@@ -33,6 +35,37 @@ export const proposalRoutes = [
     response: { description: "Kataloget, dets forslag og advarslerne" },
     handler: async ({ app, params, query }) =>
       getCatalogue(app.db, await resolveMunicipality(app.db, params.m), query.catalogue),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/municipalities/:m/proposals/document",
+    summary: "Forslagskataloget som dokument",
+    description:
+      "Kataloget i den trykte form (skemahoved, udvalg og område, titel, tekst og beløbstabellen i 1.000 kr. " +
+      "med I alt), dannet af de gemte forslag: Word (DOCX), PDF, HTML eller Excel (tabellerne).",
+    tags: ["Budgetforslag"],
+    access: "read",
+    scope: byMunicipality,
+    params: municipalityParams,
+    query: z.object({
+      format: z.enum(["docx", "pdf", "html", "xlsx"], {
+        error: 'skal være "docx", "pdf", "html" eller "xlsx"',
+      }),
+      catalogue: z.string().trim().min(1).max(100).optional(),
+    }),
+    response: {
+      description: "Dokumentet som fil",
+      mediaTypes: [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf",
+        "text/html",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      ],
+    },
+    handler: async ({ app, params, query, reply }) => {
+      const m = await resolveMunicipality(app.db, params.m);
+      return sendFile(reply, await catalogueDocument(app.db, m, query.format, query.catalogue));
+    },
   }),
   defineRoute({
     method: "POST",

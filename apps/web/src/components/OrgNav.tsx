@@ -1,6 +1,6 @@
 import { t } from "../i18n/da.ts";
 import { type OverviewParams, overviewHref } from "../lib/overviewParams.ts";
-import { importHref } from "../lib/paths.ts";
+import { importHref, proposalsHref } from "../lib/paths.ts";
 import { Link } from "../lib/router.tsx";
 import type { OrgNode } from "../lib/types.ts";
 
@@ -8,6 +8,8 @@ export interface NavTarget {
   /** The node whose overview is open (null on other pages of the municipality). */
   currentId: number | null;
   importOpen: boolean;
+  /** The proposals catalogue is open. */
+  proposalsOpen?: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export function OrgNav({
   target,
   params,
   showImport,
+  showProposals = false,
 }: {
   code: string;
   nodes: readonly OrgNode[];
@@ -28,6 +31,8 @@ export function OrgNav({
   params: OverviewParams;
   /** The import link, for the roles that may import. */
   showImport: boolean;
+  /** The proposals catalogue's link, for the roles that may read it. */
+  showProposals?: boolean;
 }) {
   const byParent = new Map<number | null, OrgNode[]>();
   for (const n of nodes) {
@@ -79,6 +84,18 @@ export function OrgNav({
       <h2 className="sidebar-title">{t("nav.label")}</h2>
       {root ? <ul className="tree">{item(root)}</ul> : null}
       <ul className="sidebar-links">
+        {showProposals ? (
+          <li>
+            <Link
+              to={proposalsHref(code)}
+              aria-current={target.proposalsOpen ? "page" : undefined}
+              className={target.proposalsOpen ? "current" : undefined}
+              data-testid="nav-proposals"
+            >
+              {t("nav.proposals")}
+            </Link>
+          </li>
+        ) : null}
         {showImport ? (
           <li>
             <Link

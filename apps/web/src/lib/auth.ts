@@ -25,6 +25,16 @@ export function canImport(user: WithRole): boolean {
   return user?.role === "administrator" || user?.role === "okonomi";
 }
 
+/** The proposals catalogue: every signed-in role but budgetansvarlig (the server says 403). */
+export function canReadProposals(user: WithRole): boolean {
+  return user !== null && user !== undefined && user.role !== "budgetansvarlig";
+}
+
+/** Editing proposals and importing a catalogue. */
+export function canEditProposals(user: WithRole): boolean {
+  return canImport(user);
+}
+
 /** Typing in budget figures (a budgetansvarlig only in their own units; the server says where). */
 export function canEditFigures(user: WithRole): boolean {
   return canImport(user) || user?.role === "budgetansvarlig";

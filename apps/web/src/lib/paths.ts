@@ -3,6 +3,7 @@ export type Route =
   | { name: "home" }
   | { name: "overview"; code: string; nodeId: number | null }
   | { name: "import"; code: string }
+  | { name: "proposals"; code: string }
   | { name: "signIn" }
   | { name: "password" }
   | { name: "users" }
@@ -39,6 +40,7 @@ export function matchRoute(path: string): Route {
   if (code === undefined || code === "") return { name: "notFound" };
   if (parts.length === 2) return { name: "overview", code, nodeId: null };
   if (parts.length === 3 && parts[2] === "import") return { name: "import", code };
+  if (parts.length === 3 && parts[2] === "forslag") return { name: "proposals", code };
   if (parts.length === 4 && parts[2] === "enhed" && /^\d{1,9}$/.test(parts[3] ?? "")) {
     return { name: "overview", code, nodeId: Number(parts[3]) };
   }
@@ -51,6 +53,34 @@ export function municipalityHref(code: string): string {
 
 export function importHref(code: string): string {
   return `${municipalityHref(code)}/import`;
+}
+
+/**
+ * The proposals catalogue: ?katalog= the catalogue (none: the newest), ?forslag= the proposal to
+ * show (the page scrolls to it and focuses it).
+ */
+export function proposalsHref(
+  code: string,
+  opts: { catalogue?: string | null; proposal?: number | null } = {},
+): string {
+  const q = new URLSearchParams();
+  if (opts.catalogue) q.set("katalog", opts.catalogue);
+  if (opts.proposal !== undefined && opts.proposal !== null) q.set("forslag", String(opts.proposal));
+  const search = q.toString();
+  return `${municipalityHref(code)}/forslag${search === "" ? "" : `?${search}`}`;
+}
+
+/** The page's query: the catalogue asked for and the proposal to show (a positive whole number). */
+export function parseProposalsQuery(query: URLSearchParams): {
+  catalogue: string | null;
+  proposal: number | null;
+} {
+  const catalogue = query.get("katalog")?.trim() ?? "";
+  const proposal = query.get("forslag") ?? "";
+  return {
+    catalogue: catalogue === "" ? null : catalogue,
+    proposal: /^[1-9]\d{0,8}$/.test(proposal) ? Number(proposal) : null,
+  };
 }
 
 export const USERS_PATH = "/admin/brugere";

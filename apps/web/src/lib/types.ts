@@ -321,3 +321,83 @@ export interface AuditEntry {
   prevHash: string | null;
   hash: string;
 }
+
+export type ProposalKind = "drift" | "anlaeg" | "udvidelse" | "reduktion" | "investering";
+export type ProposalStatus = "draft" | "submitted" | "adopted" | "adopted_changed" | "rejected";
+
+/** A finding of the catalogue's consistency checks; message is Danish and shown as it is. */
+export interface ProposalWarning {
+  schedule: string;
+  severity: "warning" | "info";
+  code: string;
+  message: string;
+  /** The line concerned, as printed ("" for a line without a name). */
+  line?: string;
+  year?: number;
+  expected?: string;
+  found?: string;
+}
+
+/** An amount of one year: øre as a decimal string. */
+export interface YearAmount {
+  year: number;
+  amount: string;
+}
+
+export interface ProposalLineView {
+  name: string;
+  /** The years with an amount (an empty cell is absent; a printed 0 is "0"). */
+  amounts: YearAmount[];
+  total: string;
+}
+
+export interface ProposalView {
+  id: number;
+  catalogue: string;
+  period: { firstYear: number; lastYear: number };
+  version: number;
+  updatedAt: string;
+  /** Canonical schedule number, e.g. "2.1.2. 05". */
+  schedule: string;
+  internalNumber: string | null;
+  kind: ProposalKind;
+  kindLabel: string;
+  title: string;
+  /** Paragraphs separated by blank lines. */
+  text: string;
+  committee: string;
+  area: string;
+  status: ProposalStatus;
+  statusLabel: string;
+  lines: ProposalLineView[];
+  /** The sum of the lines for every year of the period. */
+  totals: YearAmount[];
+  total: string;
+  references: { schedule: string; relation: "alternative_to" | "related" }[];
+  warnings: ProposalWarning[];
+}
+
+export interface CatalogueSummary {
+  catalogue: string;
+  firstYear: number;
+  lastYear: number;
+  count: number;
+}
+
+/** GET /api/municipalities/:m/proposals. */
+export interface ProposalCatalogue {
+  catalogues: CatalogueSummary[];
+  catalogue: string | null;
+  proposals: ProposalView[];
+  warnings: ProposalWarning[];
+}
+
+/** POST /api/municipalities/:m/proposals/import. */
+export interface CatalogueImportResult {
+  catalogue: string;
+  period: { firstYear: number; lastYear: number };
+  created: number;
+  updated: number;
+  unchanged: number;
+  warnings: ProposalWarning[];
+}

@@ -3,6 +3,7 @@ import { AuditList } from "../components/AuditList.tsx";
 import { ErrorState, Loading } from "../components/States.tsx";
 import { t } from "../i18n/da.ts";
 import { ApiError, apiSend, invalidateCache, useApi } from "../lib/api.ts";
+import { readAsBase64 } from "../lib/files.ts";
 import { formatNumber } from "../lib/format.ts";
 import { useTitle } from "../lib/hooks.ts";
 import { municipalityHref } from "../lib/paths.ts";
@@ -24,18 +25,6 @@ type Outcome =
   | { type: "preview"; result: ImportResult }
   | { type: "imported"; result: ImportResult }
   | { type: "failed"; error: ApiError };
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result ?? "");
-      resolve(url.slice(url.indexOf(",") + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error("FileReader"));
-    reader.readAsDataURL(file);
-  });
-}
 
 export function ImportPage({ municipality: m }: { municipality: Municipality }) {
   useTitle(`${t("import.title")} – ${m.name}`);

@@ -3,10 +3,16 @@
  * consistency checks' findings (exit 1 when there are warnings, so a script can stop on them),
  * and import a catalogue in its printed text form.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { formatAmount } from "@bevilling/core";
-import { getCatalogue, importCatalogueText, requireMunicipality } from "@bevilling/services";
+import {
+  catalogueDocument,
+  type DocumentFormat,
+  getCatalogue,
+  importCatalogueText,
+  requireMunicipality,
+} from "@bevilling/services";
 import { cliActor } from "./actor.ts";
 import { required, str, UsageError } from "./args.ts";
 import type { Command } from "./commands.ts";
@@ -17,12 +23,18 @@ export class CatalogueWarnings extends Error {}
 
 export const proposalsCommand: Command = {
   name: "proposals",
-  summary: "Forslagskataloget: proposals list | proposals check | proposals import FIL",
+  summary: "Forslagskataloget: proposals list | check | import FIL | document --format pdf --out FIL",
   usage:
     "bevilling proposals list -m 330 [--catalogue 'Budget 2023-2026']\n" +
     "  bevilling proposals check -m 330      (afslutter med 1, hvis der er advarsler)\n" +
-    "  bevilling proposals import katalog.txt -m 330",
-  options: { municipality: { type: "string", short: "m" }, catalogue: { type: "string" } },
+    "  bevilling proposals import katalog.txt -m 330\n" +
+    "  bevilling proposals document -m 330 --format pdf --out katalog.pdf   (docx, pdf, html, xlsx)",
+  options: {
+    municipality: { type: "string", short: "m" },
+    catalogue: { type: "string" },
+    format: { type: "string" },
+    out: { type: "string" },
+  },
   positionals: 2,
   async run({ db, io, values, positionals }) {
     const [action, file] = positionals;
@@ -36,6 +48,17 @@ export const proposalsCommand: Command = {
         cliActor(),
       );
       io.out(`${r.catalogue}: ${r.created} nye, ${r.updated} ændrede, ${r.unchanged} uændrede forslag`);
+      return;
+    }
+    if (action === "document") {
+      const format = required(values.format, "format");
+      if (!["docx", "pdf", "html", "xlsx"].includes(format)) {
+        throw new UsageError(`--format skal være docx, pdf, html eller xlsx (ikke "${format}")`);
+      }
+      const file = await catalogueDocument(db.db, m, format as DocumentFormat, str(values.catalogue));
+      const out = str(values.out) ?? file.fileName;
+      writeFileSync(out, file.bytes);
+      io.out(`Skrev ${out}`);
       return;
     }
     const c = await getCatalogue(db.db, m, str(values.catalogue));
@@ -72,6 +95,6 @@ export const proposalsCommand: Command = {
       }
       return;
     }
-    throw new UsageError(`angiv list, check eller import${action ? ` (ikke "${action}")` : ""}`);
+    throw new UsageError(`angiv list, check, import eller document${action ? ` (ikke "${action}")` : ""}`);
   },
 };

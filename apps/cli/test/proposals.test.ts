@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -38,5 +38,17 @@ describe("the proposals catalogue at the command line", () => {
     const none = capture();
     expect(await main(["proposals", "check", "-m", "340"], none.io, env)).toBe(0);
     expect(none.out.join("\n")).toContain("ingen forslagskataloger");
+  });
+
+  it("writes the catalogue as a document", async () => {
+    const out = join(work, "katalog.html");
+    const c = capture();
+    expect(
+      await main(["proposals", "document", "-m", "330", "--format", "html", "--out", out], c.io, env),
+    ).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("Skema 2.1.2. 08");
+    expect(html).toContain("-13.200");
+    expect(await main(["proposals", "document", "-m", "330", "--format", "odt"], capture().io, env)).toBe(2);
   });
 });

@@ -134,6 +134,9 @@ describe("tastatur", () => {
     await tabTo(page, link("Importér data"));
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Importér data");
+    // The page loads the saved mappings after it appears; a re-render while Space is pressed would
+    // take the focus from the file input, so the page settles first.
+    await page.waitForLoadState("networkidle");
 
     const input = await tabTo(page, (f) => f.tag === "input" && f.label === "Fil (CSV eller Excel)");
     expectVisibleFocus(input);

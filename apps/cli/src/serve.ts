@@ -48,7 +48,8 @@ export const serveCommand: Command = {
     const oidc = oidcSettings ? await OidcClient.create(oidcSettings) : null;
     if (oidcSettings) io.err(`Login via identitetsudbyder: ${oidcSettings.issuer}`);
     const secureCookies = /^(1|true)$/i.test(process.env.BEVILLING_SECURE_COOKIES ?? "");
-    const trustProxy = /^(1|true)$/i.test(process.env.BEVILLING_TRUST_PROXY ?? "");
+    // One proxy hop: the address the proxy saw. Trusting every hop would let a client name its own.
+    const trustProxy = /^(1|true)$/i.test(process.env.BEVILLING_TRUST_PROXY ?? "") ? 1 : false;
     const port = Number((values.port as string | undefined) ?? process.env.PORT ?? 3000);
     const host = (values.host as string | undefined) ?? process.env.HOST ?? "127.0.0.1";
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Ugyldig port: ${port}`);

@@ -41,8 +41,8 @@ export async function buildApp(opts: {
   /** The built web application to serve at "/", if any. */
   webRoot?: string | undefined;
   auth?: Partial<AuthConfig>;
-  /** Behind a reverse proxy: trust its X-Forwarded-* headers for the client's address and scheme. */
-  trustProxy?: boolean;
+  /** Behind a reverse proxy: trust its X-Forwarded-* headers (a hop count: 1 for one proxy). */
+  trustProxy?: boolean | number;
 }): Promise<FastifyInstance> {
   const logger =
     opts.logger === true
@@ -53,7 +53,11 @@ export async function buildApp(opts: {
   const app = Fastify({
     logger: logger as FastifyServerOptions["logger"],
     bodyLimit: BODY_LIMIT,
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count N trusts the N nearest proxies and no address the client wrote itself.
+    trustProxy:
+      typeof opts.trustProxy === "number"
+        ? (_address: string, hop: number) => hop < (opts.trustProxy as number)
+        : (opts.trustProxy ?? false),
   });
   const auth: AuthConfig = {
     secureCookies: opts.auth?.secureCookies ?? false,

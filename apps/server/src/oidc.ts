@@ -297,7 +297,10 @@ export class OidcClient {
     return {
       issuer: claims.iss,
       subject: claims.sub,
-      username: stringClaim(profile, this.settings.usernameClaim) ?? email,
+      // An email address stands in for the username only when the provider has verified it: an
+      // unverified one is whatever the person typed, and the username decides which user they become.
+      username:
+        stringClaim(profile, this.settings.usernameClaim) ?? (profile.email_verified === true ? email : null),
       email,
       name: stringClaim(profile, "name"),
     };

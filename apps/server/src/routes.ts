@@ -202,12 +202,16 @@ export function registerRoute(app: FastifyInstance, ctx: AppContext, route: Rout
     url: route.url,
     config: { access: route.access },
     bodyLimit: route.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    handler: async (req, reply) => {
-      const principal = req.principal;
-      await authorize(ctx.db, principal, route.access, null, { filters: true });
+    // Before the body is read: a caller who may not call the route at all cannot make the server
+    // receive and parse up to the route's body limit (60 MB for imports) first.
+    onRequest: async (req) => {
+      await authorize(ctx.db, req.principal, route.access, null, { filters: true });
       if (route.method !== "GET" && !checkCsrf(req)) {
         throw new Forbidden("Forespørgslen mangler et gyldigt CSRF-token; genindlæs siden", "csrf");
       }
+    },
+    handler: async (req, reply) => {
+      const principal = req.principal;
       const issues: Issue[] = [];
       const params = route.params ? parseInput("params", route.params, req.params, issues) : undefined;
       const query = route.query ? parseInput("query", route.query, req.query, issues) : undefined;

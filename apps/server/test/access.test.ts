@@ -236,8 +236,14 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
       ...mCases("GET /api/municipalities/:m/audit", (m) => `/api/municipalities/${m}/audit`, adminOnly),
       {
         route: "GET /api/audit/history",
-        url: "/api/audit/history?entityType=user&entityId=1",
+        url: "/api/audit/history?entityType=org_node&entityId=1",
         expect: WRITE,
+      },
+      {
+        // The history of users, tokens and municipalities is the administrator's alone.
+        route: "GET /api/audit/history",
+        url: "/api/audit/history?entityType=user&entityId=1",
+        expect: ADMIN,
       },
     ];
   });
@@ -299,6 +305,26 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
     expect(list.map((m) => m.code).sort()).toEqual(["326", "340"]);
     const anonymous = (await app.inject({ url: "/api/municipalities" })).json() as { code: string }[];
     expect(anonymous.map((m) => m.code)).toEqual(["340"]);
+  });
+
+  it("refuses a caller before reading the body: no JSON error and no size error for nobody", async () => {
+    for (const payload of ["{ikke json", "x".repeat(2 * 1024 * 1024)]) {
+      const r = await app.inject({
+        method: "POST",
+        url: "/api/files/inspect",
+        headers: { "content-type": "application/json" },
+        payload,
+      });
+      expect(r.statusCode).toBe(401);
+    }
+    const politician = sessions.get("politiker");
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/users",
+      headers: { ...politician?.headers, "content-type": "application/json" },
+      payload: "{ikke json",
+    });
+    expect(r.statusCode).toBe(403);
   });
 
   it("lets nobody in without a session, whatever the address claims", async () => {

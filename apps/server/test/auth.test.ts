@@ -1091,6 +1091,7 @@ describe.each(testEngines())("signing in and roles on %s", (engine) => {
           "sub-ukendt": { preferred_username: "ingen-saadan-bruger" },
           "sub-spaerret": { preferred_username: "oidc-spaerret" },
           "sub-log": { preferred_username: "oidc-log" },
+          "sub-egen": { preferred_username: "oidc-egen-kode" },
         },
       });
       const client = await OidcClient.create({
@@ -1115,9 +1116,11 @@ describe.each(testEngines())("signing in and roles on %s", (engine) => {
         },
         auth: { secureCookies: false, oidc: client },
       });
-      await makeUser("okonomi", { username: "oidc-anna" });
-      await makeUser("okonomi", { username: "oidc-log" });
-      const off = await makeUser("okonomi", { username: "oidc-spaerret" });
+      // Made by an administrator for the identity provider: a one-time password never used.
+      await makeUser("okonomi", { username: "oidc-anna", mustChangePassword: true });
+      await makeUser("okonomi", { username: "oidc-log", mustChangePassword: true });
+      await makeUser("okonomi", { username: "oidc-egen-kode" });
+      const off = await makeUser("okonomi", { username: "oidc-spaerret", mustChangePassword: true });
       await updateUser(h.db, off.id, { version: 1, disabled: true }, SYSTEM_ACTOR);
     });
     afterAll(async () => {
@@ -1226,6 +1229,8 @@ describe.each(testEngines())("signing in and roles on %s", (engine) => {
 
     it("turns away an account without a Bevilling user, and a disabled user", async () => {
       expect(loginError(await signInThrough("sub-ukendt"))).toBe(UNKNOWN_EXTERNAL_USER);
+      // A user who has chosen a password of their own is not taken over by a provider account of the same name.
+      expect(loginError(await signInThrough("sub-egen"))).toBe(UNKNOWN_EXTERNAL_USER);
       expect(UNKNOWN_EXTERNAL_USER).toContain("ingen bruger");
       expect(loginError(await signInThrough("sub-spaerret"))).toBe(UNKNOWN_EXTERNAL_USER);
       const users = await sql<{ username: string }>`

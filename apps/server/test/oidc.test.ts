@@ -21,8 +21,14 @@ describe("OpenID Connect login", () => {
       clientSecret: CLIENT_SECRET,
       redirectUris: [REDIRECT_URI],
       accounts: {
-        "u-1001": { preferred_username: "anna", email: "anna@kommune.dk", name: "Anna Jensen" },
+        "u-1001": {
+          preferred_username: "anna",
+          email: "anna@kommune.dk",
+          email_verified: true,
+          name: "Anna Jensen",
+        },
         "u-2002": { preferred_username: "bo" },
+        "u-3003": { preferred_username: "cai", email: "cai@selvvalgt.example", email_verified: false },
       },
     });
     settings = {
@@ -113,6 +119,14 @@ describe("OpenID Connect login", () => {
     const identity = await upnClient.finish(new URL(await provider.signIn(url, "u-1001")), pending);
     expect(identity.username).toBe("anna@kommune.dk");
     expect(identity.subject).toBe("u-1001");
+  });
+
+  it("does not let an unverified email address stand in for the username", async () => {
+    const upnClient = await OidcClient.create({ ...settings, usernameClaim: "upn" });
+    const { url, pending } = await upnClient.start();
+    const identity = await upnClient.finish(new URL(await provider.signIn(url, "u-3003")), pending);
+    expect(identity.email).toBe("cai@selvvalgt.example");
+    expect(identity.username).toBeNull();
   });
 
   it("uses the configured redirect URI even when the callback arrives under another host", async () => {

@@ -456,7 +456,14 @@ export async function signInWithIdentity(
     const candidate = await findUser(db, { username: identity.username.toLowerCase() });
     // An administrator is never linked by a name claim: if the provider lets people pick their
     // own username, that would hand over the installation. Administrators sign in with a password.
-    if (candidate && candidate.oidcSubject === null && candidate.role !== "administrator") {
+    // Nor a user who has chosen a password of their own: linking by name is for users an
+    // administrator created for the identity provider, who have never signed in with a password.
+    if (
+      candidate &&
+      candidate.oidcSubject === null &&
+      candidate.role !== "administrator" &&
+      (candidate.passwordHash === null || candidate.mustChangePassword)
+    ) {
       await db.transaction().execute(async (trx) => {
         await updateUserRow(trx, candidate.id, {
           oidcIssuer: identity.issuer,

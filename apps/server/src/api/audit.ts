@@ -4,7 +4,7 @@
  */
 import { AMOUNT_KINDS, parseAmountKind } from "@bevilling/core";
 import { type AuditLogEntry, historyOf, listAudit } from "@bevilling/db";
-import { figureHistory } from "@bevilling/services";
+import { Forbidden, figureHistory } from "@bevilling/services";
 import { z } from "zod";
 import { resolveMunicipality } from "../resolve.ts";
 import { defineRoute } from "../routes.ts";
@@ -34,6 +34,17 @@ export function entryView(e: AuditLogEntry) {
     hash: e.hash,
   };
 }
+
+/** What finance staff may look up; users, tokens and municipalities are the administrator's. */
+const BUDGET_ENTITIES = new Set([
+  "import",
+  "org_node",
+  "import_mapping",
+  "price_index",
+  "amount",
+  "proposal",
+  "proposal_catalogue",
+]);
 
 const entityType = z.string().trim().min(1, "mangler").max(50, "må højst have 50 tegn").meta({
   description: "Hvad posten handler om: import, municipality, org_node, import_mapping, price_index",
@@ -122,8 +133,14 @@ export const auditRoutes = [
     access: "write",
     query: z.object({ entityType, entityId }),
     response: { description: "Posterne, ældste først" },
-    handler: async ({ app, query }) =>
-      (await historyOf(app.db, query.entityType, query.entityId)).map(entryView),
+    handler: async ({ app, query, req }) => {
+      const p = req.principal;
+      const admin = p.kind !== "anonymous" && p.role === "administrator";
+      if (!admin && !BUDGET_ENTITIES.has(query.entityType)) {
+        throw new Forbidden("Kun administratorer kan se historikken for brugere, nøgler og kommuner");
+      }
+      return (await historyOf(app.db, query.entityType, query.entityId)).map(entryView);
+    },
   }),
   defineRoute({
     method: "GET",

@@ -4,6 +4,7 @@
  */
 import { historyOf, insertOidcPending, listTokens, takeOidcPending } from "@bevilling/db";
 import {
+  BadRequest,
   changeOwnPassword,
   createToken,
   createUser,
@@ -28,6 +29,7 @@ import {
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { actorOf } from "../actor.ts";
+import { OidcError } from "../oidc.ts";
 import { type AppContext, defineRoute } from "../routes.ts";
 import { idSchema } from "../schemas.ts";
 import {
@@ -120,7 +122,7 @@ export const authRoutes = [
       const session = await signIn(app.db, { username: body.username, password: body.password, ip: req.ip });
       const old = sessionSecretOf(req);
       if (old) await signOut(app.db, old);
-      setSessionCookie(reply, session, app.auth.secureCookies);
+      setSessionCookie(reply, session, app.auth.secureCookies || req.protocol === "https");
       req.log.info({ userId: session.user.id }, "logget ind");
       return sessionView(app, userPrincipal(session.user, sha256(session.secret), session.csrfToken));
     },
@@ -217,11 +219,13 @@ export const authRoutes = [
         const session = await signInWithIdentity(app.db, identity);
         const old = sessionSecretOf(req);
         if (old) await signOut(app.db, old);
-        setSessionCookie(reply, session, app.auth.secureCookies);
+        setSessionCookie(reply, session, app.auth.secureCookies || req.protocol === "https");
         req.log.info({ userId: session.user.id }, "logget ind via identitetsudbyder");
         return reply.redirect(pending.returnTo, 303);
       } catch (e) {
-        const message = e instanceof Error && e.message ? e.message : "Login mislykkedes";
+        // Only messages written for the user reach the address bar; anything else is internal.
+        const message =
+          e instanceof OidcError || e instanceof BadRequest ? e.message : "Login mislykkedes; prøv igen";
         req.log.warn({ reason: (e as { code?: string }).code }, "login via identitetsudbyder afvist");
         return loginError(reply, message);
       }

@@ -22,6 +22,8 @@ import type { AddressInfo } from "node:net";
 export interface TestAccount {
   preferred_username: string;
   email?: string;
+  /** Whether the provider has verified the address (the claim email_verified). */
+  email_verified?: boolean;
   name?: string;
 }
 

@@ -18,6 +18,7 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
   Adgang: "Login, brugere, roller og API-nøgler",
   Budgetforslag: "Forslagskataloget: forslag, linjer, beløb og kontroller",
+  Bevillinger: "Tillægsbevillinger, overførsler og det korrigerede budget",
 };
 
 function toJsonSchema(schema: z.ZodType): JsonSchema {

@@ -48,7 +48,8 @@ export type Tag =
   | "Eksport"
   | "Revisionsspor"
   | "Adgang"
-  | "Budgetforslag";
+  | "Budgetforslag"
+  | "Bevillinger";
 
 export interface ResponseSpec {
   /** Status of a successful answer (default 200). */

@@ -232,6 +232,19 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         (m) => `/api/municipalities/${m}/proposals/1/history`,
         readOnly,
       ),
+      ...mCases(
+        "GET /api/municipalities/:m/appropriations",
+        (m) => `/api/municipalities/${m}/appropriations`,
+        readOnly,
+      ),
+      ...mCases(
+        "POST /api/municipalities/:m/appropriations",
+        (m) => `/api/municipalities/${m}/appropriations`,
+        writeOnly,
+        {},
+      ),
+      ...nodeCases("GET /api/nodes/:id/corrected", (id) => `/api/nodes/${id}/corrected?year=2024`, readUnit),
+      ...nodeCases("PUT /api/nodes/:id/carry-over", (id) => `/api/nodes/${id}/carry-over`, writeOnly, {}),
       ...mCases("GET /api/municipalities/:m/export", (m) => `/api/municipalities/${m}/export`, readOnly),
       ...mCases("GET /api/municipalities/:m/audit", (m) => `/api/municipalities/${m}/audit`, adminOnly),
       {

@@ -73,6 +73,10 @@ async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle>
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection that dies while idle in the pool (a server restart, an administrator's
+  // pg_terminate_backend) is dropped by the pool and replaced by the next query. Without a
+  // listener Node treats the pool's "error" event as uncaught and ends the whole process.
+  pool.on("error", () => undefined);
   // Fail loudly and early: a configured server that cannot be reached is an error, never a skip.
   try {
     const c = await pool.connect();

@@ -2,6 +2,7 @@ export * from "./connect.ts";
 export * from "./lock.ts";
 export * from "./repo/accounts.ts";
 export * from "./repo/amounts.ts";
+export * from "./repo/appropriations.ts";
 export * from "./repo/audit.ts";
 export * from "./repo/mappings.ts";
 export * from "./repo/municipalities.ts";

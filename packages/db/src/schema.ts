@@ -27,6 +27,8 @@ export interface OrgNodeTable {
   valid_from: number;
   valid_to: number | null;
   sort_order: number;
+  /** An area setting: whether the area may carry an underspend over to the next year. */
+  carry_over_allowed: Generated<boolean>;
 }
 
 export interface OrgClosureTable {
@@ -261,6 +263,25 @@ export interface ProposalReferenceTable {
   relation: import("@bevilling/core").ProposalRelation;
 }
 
+export type AppropriationKind = "supplementary" | "carry_over";
+
+/** A supplementary appropriation or a carry-over: one change to a figure's corrected budget. */
+export interface AppropriationTable {
+  id: Generated<number>;
+  municipality_id: number;
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  kind: AppropriationKind;
+  /** Øre; positive is more money to spend. */
+  amount: bigint;
+  /** The council's decision date; written as 'YYYY-MM-DD', read back with to_char. */
+  decided_on: ColumnType<Date | string, string, string>;
+  reason: string;
+  created_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface Database {
   municipality: MunicipalityTable;
   org_node: OrgNodeTable;
@@ -288,6 +309,7 @@ export interface Database {
   proposal_amount: ProposalAmountTable;
   proposal_printed_year: ProposalPrintedYearTable;
   proposal_reference: ProposalReferenceTable;
+  appropriation: AppropriationTable;
 }
 
 export type OrgNodeRow = Selectable<OrgNodeTable>;

@@ -1,4 +1,5 @@
 import type { Route } from "../routes.ts";
+import { appropriationRoutes } from "./appropriations.ts";
 import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
 import { exportRoutes } from "./export.ts";
@@ -18,6 +19,7 @@ export const ROUTES: readonly Route[] = [
   ...importRoutes,
   ...priceRoutes,
   ...proposalRoutes,
+  ...appropriationRoutes,
   ...exportRoutes,
   ...auditRoutes,
 ];

@@ -3,6 +3,7 @@ import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_audit.ts";
 import * as m0003 from "./0003_access.ts";
 import * as m0004 from "./0004_proposals.ts";
+import * as m0005 from "./0005_appropriations.ts";
 
 /**
  * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0002_audit": m0002,
   "0003_access": m0003,
   "0004_proposals": m0004,
+  "0005_appropriations": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

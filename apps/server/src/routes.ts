@@ -6,7 +6,7 @@
  */
 import { ACCESS_LEVELS, type Access } from "@bevilling/core";
 import type { Database } from "@bevilling/db";
-import { authorize, Forbidden, type Principal, type Target } from "@bevilling/services";
+import { authorize, Forbidden, NotFound, type Principal, type Target } from "@bevilling/services";
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -189,7 +189,14 @@ function parseInput<S extends z.ZodType>(
 async function targetOf(db: Kysely<Database>, ref: ScopeRef): Promise<Target> {
   if (ref === null) return null;
   if ("node" in ref) return { nodeId: ref.node };
-  return { municipalityId: (await resolveMunicipality(db, ref.municipality)).id };
+  try {
+    return { municipalityId: (await resolveMunicipality(db, ref.municipality)).id };
+  } catch (e) {
+    // An unknown municipality is no one's (ids start at 1): refused like one out of reach, so only
+    // callers who may look learn that it does not exist, from the handler's own 404.
+    if (e instanceof NotFound) return { municipalityId: 0 };
+    throw e;
+  }
 }
 
 /**

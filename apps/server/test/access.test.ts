@@ -341,8 +341,19 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
   });
 
   it("lets nobody in without a session, whatever the address claims", async () => {
-    // An id that does not exist is 404 for those who may look, and still 401 for nobody.
+    // An id that does not exist is 404 for those who may look, and 401/403 for those who may not,
+    // so a refused caller cannot tell existing units and municipalities from missing ones.
     expect((await app.inject({ url: "/api/nodes/999999/figures" })).statusCode).toBe(401);
+    expect((await app.inject({ url: "/api/nodes/999999" })).statusCode).toBe(401);
+    expect((await app.inject({ url: "/api/municipalities/999" })).statusCode).toBe(401);
+    const unitManager = sessions.get("budgetansvarlig");
+    for (const url of [
+      "/api/nodes/999999",
+      "/api/nodes/999999/figures",
+      "/api/municipalities/999/organisation",
+    ]) {
+      expect((await app.inject({ url, headers: unitManager?.headers ?? {} })).statusCode, url).toBe(403);
+    }
     const admin = sessions.get("administrator");
     expect(
       (await app.inject({ url: "/api/nodes/999999/figures", headers: admin?.headers ?? {} })).statusCode,

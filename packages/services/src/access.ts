@@ -7,7 +7,7 @@ import { type Access, admitsAnonymous, isUnitScoped, roleAdmits } from "@bevilli
 import { type Database, findMunicipality, municipalityOfNode, nodeWithinUnits } from "@bevilling/db";
 import type { Kysely } from "kysely";
 import type { Principal } from "./auth.ts";
-import { Forbidden, NotFound, Unauthenticated } from "./errors.ts";
+import { Forbidden, Unauthenticated } from "./errors.ts";
 
 /** What a request is about, as far as permissions go. */
 export type Target = { nodeId: number } | { municipalityId: number } | null;
@@ -31,12 +31,12 @@ async function isPublished(db: Kysely<Database>, municipalityId: number | undefi
 async function municipalityOf(db: Kysely<Database>, target: Target): Promise<number | undefined> {
   if (target === null) return undefined;
   if ("municipalityId" in target) return target.municipalityId;
-  const m = await municipalityOfNode(db, target.nodeId);
-  if (m === undefined) throw new NotFound(`Enheden ${target.nodeId} findes ikke`);
-  return m;
+  // A node that does not exist belongs to no municipality: refused like any node out of reach, so
+  // the answer does not tell those who may not look whether it exists (those who may get 404).
+  return municipalityOfNode(db, target.nodeId);
 }
 
-/** Throws Unauthenticated (401), Forbidden (403) or NotFound; returns when the call may proceed. */
+/** Throws Unauthenticated (401) or Forbidden (403); returns when the call may proceed. */
 export async function authorize(
   db: Kysely<Database>,
   principal: Principal,

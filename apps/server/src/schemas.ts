@@ -73,3 +73,13 @@ export function wordList<T extends string>(words: Record<string, T>, explain: st
 /** Route scopes (routes.ts): what a request is about, read from its address. */
 export const byMunicipality = ({ params }: { params: { m: string } }) => ({ municipality: params.m });
 export const byNode = ({ params }: { params: { id: number } }) => ({ node: params.id });
+
+/** A year in a query string ("2025"), read as a number; anything else is named in the message. */
+export const yearQuerySchema = z.string().transform((s, ctx) => {
+  const y = yearOf(s.trim());
+  if (y === undefined) {
+    ctx.addIssue({ code: "custom", message: `${quote(s)} er ikke et årstal` });
+    return z.NEVER;
+  }
+  return y;
+});

@@ -17,18 +17,8 @@ import {
   idSchema,
   municipalityParams,
   nodeParams,
-  quote,
-  yearOf,
+  yearQuerySchema,
 } from "../schemas.ts";
-
-const yearQuery = z.string().transform((s, ctx) => {
-  const y = yearOf(s.trim());
-  if (y === undefined) {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} er ikke et årstal` });
-    return z.NEVER;
-  }
-  return y;
-});
 
 export const appropriationRoutes = [
   defineRoute({
@@ -39,7 +29,7 @@ export const appropriationRoutes = [
     access: "read",
     scope: byMunicipality,
     params: municipalityParams,
-    query: z.object({ year: yearQuery.optional(), node: idSchema.optional() }),
+    query: z.object({ year: yearQuerySchema.optional(), node: idSchema.optional() }),
     response: { description: "Bevillingerne i beslutningsorden; beløb i øre som strenge" },
     handler: async ({ app, params, query }) =>
       listAppropriations(app.db, await resolveMunicipality(app.db, params.m), {
@@ -72,7 +62,7 @@ export const appropriationRoutes = [
     access: "read",
     scope: byNode,
     params: nodeParams,
-    query: z.object({ year: yearQuery }),
+    query: z.object({ year: yearQuerySchema }),
     response: { description: "Pr. konto: oprindeligt budget, tillæg, overførsler og korrigeret budget" },
     handler: async ({ app, params, query }) => correctedBudget(app.db, params.id, query.year),
   }),

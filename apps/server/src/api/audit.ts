@@ -15,7 +15,7 @@ import {
   municipalityParams,
   nodeParams,
   quote,
-  yearOf,
+  yearQuerySchema,
 } from "../schemas.ts";
 
 export function entryView(e: AuditLogEntry) {
@@ -67,15 +67,6 @@ const auditQuery = z.object({
     .meta({ description: "Højst så mange poster (standard 100, højst 1000)" }),
 });
 
-const yearSchema = z.string().transform((s, ctx) => {
-  const y = yearOf(s.trim());
-  if (y === undefined) {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} er ikke et årstal` });
-    return z.NEVER;
-  }
-  return y;
-});
-
 const kindSchema = z.string().transform((s, ctx) => {
   const k = parseAmountKind(s);
   if (k === undefined) {
@@ -92,7 +83,7 @@ const figureQuery = z.object({
   accountId: idSchema
     .optional()
     .meta({ description: "Kontoens id; uden: beløbet bogført direkte på enheden", examples: ["7"] }),
-  year: yearSchema.meta({ description: "Året", examples: ["2025"] }),
+  year: yearQuerySchema.meta({ description: "Året", examples: ["2025"] }),
   kind: kindSchema.meta({ description: `Beløbsarten: ${AMOUNT_KINDS.join(", ")}`, examples: ["budget"] }),
 });
 

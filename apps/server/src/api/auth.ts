@@ -2,14 +2,18 @@
  * Signing in and out, the user's own password, sign-in through the municipality's identity
  * provider, and the administration of users and API tokens.
  */
+
+import { MIN_PASSWORD_LENGTH } from "@bevilling/core";
 import { historyOf, insertOidcPending, listTokens, takeOidcPending } from "@bevilling/db";
 import {
   BadRequest,
   changeOwnPassword,
   createToken,
   createUser,
+  FAILURE_WINDOW_MS,
   getUserView,
   listUserViews,
+  MAX_FAILURES_PER_USER,
   newTokenSchema,
   newUserSchema,
   type Principal,
@@ -106,8 +110,9 @@ export const authRoutes = [
     url: "/api/session",
     summary: "Log ind med brugernavn og adgangskode",
     description:
-      "Sætter en HttpOnly-sessionscookie. Efter 5 mislykkede forsøg på et brugernavn inden for 15 minutter " +
-      "afvises nye forsøg med 429, til det ældste forsøg er 15 minutter gammelt.",
+      `Sætter en HttpOnly-sessionscookie. Efter ${MAX_FAILURES_PER_USER} mislykkede forsøg på et brugernavn ` +
+      `inden for ${FAILURE_WINDOW_MS / 60_000} minutter afvises nye forsøg med 429, til det ældste forsøg er ` +
+      `${FAILURE_WINDOW_MS / 60_000} minutter gammelt.`,
     tags: ["Adgang"],
     access: "public",
     body: z.strictObject({
@@ -146,7 +151,7 @@ export const authRoutes = [
     url: "/api/session/password",
     summary: "Skift egen adgangskode",
     description:
-      "Den nuværende adgangskode skal angives. Den nye skal have mindst 10 tegn og må ikke indeholde " +
+      `Den nuværende adgangskode skal angives. Den nye skal have mindst ${MIN_PASSWORD_LENGTH} tegn og må ikke indeholde ` +
       "brugernavnet. Brugerens andre sessioner logges ud.",
     tags: ["Adgang"],
     access: "signedIn",

@@ -30,6 +30,7 @@ import {
   quote,
   wordList,
   yearOf,
+  yearQuerySchema,
 } from "../schemas.ts";
 import { entryView } from "./audit.ts";
 import { sendFile } from "./files.ts";
@@ -62,15 +63,6 @@ function accountView(a: AccountRow) {
     indexGroup: a.index_group,
   };
 }
-
-const yearQuery = z.string().transform((s, ctx) => {
-  const y = yearOf(s.trim());
-  if (y === undefined) {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} er ikke et årstal` });
-    return z.NEVER;
-  }
-  return y;
-});
 
 const CATEGORY_WORDS: Record<string, SpendingCategory> = {
   service: "service",
@@ -292,7 +284,7 @@ export const nodeRoutes = [
     access: "read",
     scope: byNode,
     params: nodeParams,
-    query: z.object({ year: yearQuery.optional().meta({ description: "Kun dette år" }) }),
+    query: z.object({ year: yearQuerySchema.optional().meta({ description: "Kun dette år" }) }),
     response: { description: "Tallene; beløb i øre som strenge" },
     handler: async ({ app, params, query, req }) => {
       const figures = await listFigures(app.db, params.id, query.year);

@@ -25,6 +25,7 @@ import type { NodeKind, OrgNode } from "./org.ts";
 import {
   type AdjustmentSignConvention,
   type AmountPattern,
+  type AmountStyle,
   describePattern,
   expandPattern,
   formatPatternAmount,
@@ -920,6 +921,8 @@ export interface DescribeItemOptions {
   signConvention?: AdjustmentSignConvention;
   /** Append the item's text (its reason) after the sentence. Default false. */
   reason?: boolean;
+  /** How amounts are written; default "agreement" (see formatPatternAmount). */
+  amountStyle?: AmountStyle;
 }
 
 function joinDanish(items: readonly string[]): string {
@@ -962,9 +965,10 @@ export function describeItem(
     area,
     ...(opts.budgetYear === undefined ? {} : { budgetYear: opts.budgetYear }),
     ...(opts.signConvention === undefined ? {} : { signConvention: opts.signConvention }),
+    ...(opts.amountStyle === undefined ? {} : { amountStyle: opts.amountStyle }),
   };
   const written = (ore: bigint): string =>
-    formatPatternAmount(opts.signConvention === "reduction_positive" ? -ore : ore);
+    formatPatternAmount(opts.signConvention === "reduction_positive" ? -ore : ore, opts.amountStyle);
   switch (item.kind) {
     case "adjustment":
       return withReason(`${describePattern(item.pattern, patternOpts)}.`, item.text, opts);
@@ -995,6 +999,7 @@ export function describeItem(
       const schedule = normalizeScheduleNumber(item.proposal.schedule) ?? item.proposal.schedule.trim();
       const amounts = describePattern(compactPattern(sums), {
         ...(opts.signConvention === undefined ? {} : { signConvention: opts.signConvention }),
+        ...(opts.amountStyle === undefined ? {} : { amountStyle: opts.amountStyle }),
       });
       return `${area}: Skema ${schedule} »${item.proposal.title}« ${how}: ${amounts.charAt(0).toLowerCase()}${amounts.slice(1)}.`;
     }

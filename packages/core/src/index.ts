@@ -11,4 +11,5 @@ export * from "./overview.ts";
 export * from "./patterns.ts";
 export * from "./prices.ts";
 export * from "./proposals.ts";
+export * from "./remarks.ts";
 export * from "./rounding.ts";

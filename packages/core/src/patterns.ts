@@ -121,17 +121,28 @@ export interface DescribePatternOptions {
   signConvention?: AdjustmentSignConvention;
   /** When given, the estimate years are named: "i overslagsårene 2026–2028". */
   budgetYear?: number;
+  /** Default "agreement". */
+  amountStyle?: AmountStyle;
 }
 
 const ORE_PER_MIO = 100_000_000n;
 
 /**
+ * How an amount is written. "agreement" (the default): as the budget agreement writes it (seed
+ * 000: "1,750 mio. kr.", "2,0 mio. kr."). "short": as area remarks write it (seed 001: "0,1 mio.
+ * kr.", "0,04 mio. kr.", "116.000 kr."), with the fewest decimals that are exact.
+ */
+export type AmountStyle = "agreement" | "short";
+
+/**
  * Mio. kr. with one decimal when that is exact, as the agreement writes whole and tenth
  * millions ("2,0", "-1,7"), else three decimals ("1,750", "-0,323"); amounts that are not
- * whole thousands of kroner are written in kroner, so the sentence never rounds.
+ * whole thousands of kroner are written in kroner, so the sentence never rounds. The "short"
+ * style tries one and two decimals ("0,04") and otherwise writes kroner ("116.000 kr."), as
+ * seed 001 does. Both read back through parsePattern to the same øre.
  */
-export function formatPatternAmount(ore: bigint): string {
-  for (const decimals of [1, 3]) {
+export function formatPatternAmount(ore: bigint, style: AmountStyle = "agreement"): string {
+  for (const decimals of style === "short" ? [1, 2] : [1, 3]) {
     const quantum = ORE_PER_MIO / 10n ** BigInt(decimals);
     if (ore % quantum === 0n) {
       return `${formatQuanta(ore / quantum, decimals)} mio. kr.`;
@@ -178,7 +189,7 @@ const NO_AMOUNTS = "ingen beløb";
  */
 export function describePattern(p: AmountPattern, opts: DescribePatternOptions = {}): string {
   const written = (ore: bigint): string =>
-    formatPatternAmount(opts.signConvention === "reduction_positive" ? -ore : ore);
+    formatPatternAmount(opts.signConvention === "reduction_positive" ? -ore : ore, opts.amountStyle);
   let sentence: string;
   switch (p.kind) {
     case "years": {

@@ -654,10 +654,29 @@ export function checkCatalogue(
 // ---------------------------------------------------------------------------------------------
 // Reading a catalogue's plain text
 
+/** Something the text reader could not read, and where. */
+export interface CatalogueProblem {
+  /**
+   * 1-based line of the text where it was found; for something missing, the line it should have
+   * followed (the "Skema" line for a whole part of a proposal). Absent only when the problem is
+   * the whole text (no schedule at all).
+   */
+  line?: number;
+  /**
+   * What is wrong, as the user calls it: "skema", "forslagstype", "udvalg og område", "titel",
+   * "enhed", "tabel", "overskrift", a year's column as headed ("2024") or "I alt".
+   */
+  field: string;
+  /** The schedule it belongs to, canonical ("2.1.2. 05"), when it is inside one. */
+  schedule?: string;
+  /** Danish, naming the schedule but not the line: "Skema 4.1.1. 02: »tusind« i 2024 er ikke et beløb." */
+  reason: string;
+}
+
 export interface ParsedCatalogue {
   proposals: Proposal[];
-  /** Danish descriptions of what could not be read; the proposals are still returned. */
-  problems: string[];
+  /** What could not be read, in the order of the text; the proposals are still returned. */
+  problems: CatalogueProblem[];
   /** From a heading such as "BUDGET 2023-2026", when present. */
   period?: ProposalPeriod;
 }
@@ -686,7 +705,7 @@ function stripNoise(line: string): string {
  */
 export function parseCatalogueText(text: string): ParsedCatalogue {
   const lines = text.split(/\r?\n/u).map((l) => l.replace(/\s+$/u, ""));
-  const problems: string[] = [];
+  const problems: CatalogueProblem[] = [];
   const proposals: Proposal[] = [];
 
   let period: ProposalPeriod | undefined;
@@ -697,7 +716,8 @@ export function parseCatalogueText(text: string): ParsedCatalogue {
   lines.forEach((l, i) => {
     if (/^[\s*_#]*skema\s/iu.test(l) && parseScheduleNumber(l) !== undefined) starts.push(i);
   });
-  if (starts.length === 0) problems.push("Der er ingen skemaer (»Skema …«) i teksten.");
+  if (starts.length === 0)
+    problems.push({ field: "skema", reason: "Der er ingen skemaer (»Skema …«) i teksten." });
 
   starts.forEach((start, k) => {
     const kindLine = previousNonEmpty(lines, start - 1);
@@ -725,32 +745,41 @@ function parseBlock(
   start: number,
   end: number,
   kindHeading: string | undefined,
-): { proposal: Proposal; problems: string[] } {
-  const problems: string[] = [];
+): { proposal: Proposal; problems: CatalogueProblem[] } {
+  const problems: CatalogueProblem[] = [];
   const scheduleLine = lines[start] ?? "";
   const schedule = parseScheduleNumber(scheduleLine) ?? "";
   const where = `Skema ${schedule}`;
+  // `at` is a 0-based index into lines; problems carry the 1-based line number.
+  const problem = (at: number, field: string, reason: string): void => {
+    problems.push({ line: at + 1, field, schedule, reason: `${where}: ${reason}` });
+  };
   const kind = parseProposalKind(stripNoise(kindHeading ?? ""));
-  if (!kind) problems.push(`${where}: forslagstypen mangler over skemanummeret; læst som driftsforslag.`);
+  if (!kind)
+    problem(start, "forslagstype", "forslagstypen mangler over skemanummeret; læst som driftsforslag.");
 
   // Seed 003 sometimes runs the committee line into the schedule line: "*Skema 2.1.2. 05**Økonomiudvalget - …*".
   const m = SCHEDULE_AT_START.exec(scheduleLine);
   const restOfScheduleLine = stripNoise(scheduleLine.slice(m ? m[0].length : 0));
   let i = start + 1;
+  // The last line read, so that something missing is reported after what was there.
+  let lastRead = start;
   const nextNonEmpty = (): string | undefined => {
     while (i < end && (lines[i] ?? "").trim() === "") i++;
-    return i < end ? stripNoise(lines[i++] ?? "") : undefined;
+    if (i >= end) return undefined;
+    lastRead = i;
+    return stripNoise(lines[i++] ?? "");
   };
   const committeeLine = restOfScheduleLine !== "" ? restOfScheduleLine : (nextNonEmpty() ?? "");
   const dash = committeeLine.indexOf(" - ");
   const committee = dash >= 0 ? committeeLine.slice(0, dash).trim() : committeeLine;
   const area = dash >= 0 ? committeeLine.slice(dash + 3).trim() : "";
-  if (committeeLine === "") problems.push(`${where}: udvalg og område mangler.`);
+  if (committeeLine === "") problem(lastRead, "udvalg og område", "udvalg og område mangler.");
 
   const titleLine = nextNonEmpty() ?? "";
   const numbered = /^(\d+)\s*\/\/\s*(.+)$/u.exec(titleLine);
   const title = numbered ? (numbered[2] ?? "").trim() : titleLine;
-  if (title === "") problems.push(`${where}: titlen mangler.`);
+  if (title === "") problem(lastRead, "titel", "titlen mangler.");
 
   const paragraphs: string[] = [];
   let current: string[] = [];
@@ -780,33 +809,43 @@ function parseBlock(
   const proposalLines: ProposalLine[] = [];
   let printedTotals: PrintedTotals | undefined;
   if (i >= end) {
-    problems.push(`${where}: tabellen (»Budgetoverslag …«) mangler.`);
+    problem(start, "tabel", "tabellen (»Budgetoverslag …«) mangler.");
   } else {
-    if (!unitSeen) problems.push(`${where}: enheden (»Beløb i …«) mangler; læst som 1.000 kr.`);
+    const headerAt = i;
+    if (!unitSeen) problem(headerAt, "enhed", "enheden (»Beløb i …«) mangler; læst som 1.000 kr.");
     const header = (lines[i] ?? "").split("\t").map((c) => c.trim());
     const hasTotalColumn = /^i alt$/iu.test(header[header.length - 1] ?? "");
     const yearCells = header.slice(1, hasTotalColumn ? -1 : undefined);
     const years = yearCells.map((c) => (/^\d{4}$/u.test(c) ? Number(c) : Number.NaN));
-    if (years.some((y) => Number.isNaN(y))) {
-      problems.push(`${where}: tabellens overskrift har et felt, der ikke er et årstal: »${lines[i]}«.`);
-    }
+    yearCells.forEach((cell, c) => {
+      if (Number.isNaN(years[c])) {
+        problem(
+          headerAt,
+          "overskrift",
+          `»${cell}« i tabellens overskrift (felt ${c + 2}) er ikke et årstal.`,
+        );
+      }
+    });
+    let lastRow = headerAt;
     i++;
     for (; i < end; i++) {
       const l = lines[i] ?? "";
       if (l.trim() === "") continue;
       if (printedTotals) {
-        problems.push(`${where}: uventet tekst efter tabellens »I alt«: »${l.trim()}«.`);
+        problem(i, "tabel", `uventet tekst efter tabellens »I alt«: »${l.trim()}«.`);
         continue;
       }
+      lastRow = i;
       const cells = l.split("\t");
       if (cells.length > header.length) {
-        problems.push(`${where}: rækken »${l.trim()}« har flere felter end overskriften.`);
+        problem(i, "tabel", `rækken »${l.trim()}« har flere felter end overskriften.`);
       }
       const amounts = new Map<number, bigint>();
       years.forEach((year, c) => {
         const value = parseCell(cells[c + 1] ?? "", factor);
         if (value === "invalid") {
-          problems.push(`${where}: »${(cells[c + 1] ?? "").trim()}« i ${year} er ikke et beløb.`);
+          const column = yearCells[c] ?? "";
+          problem(i, column, `»${(cells[c + 1] ?? "").trim()}« i ${column} er ikke et beløb.`);
         } else if (value !== undefined && !Number.isNaN(year)) {
           amounts.set(year, value);
         }
@@ -814,7 +853,7 @@ function parseBlock(
       let total: bigint | undefined;
       if (hasTotalColumn) {
         const value = parseCell(cells[years.length + 1] ?? "", factor);
-        if (value === "invalid") problems.push(`${where}: »I alt« i rækken »${l.trim()}« er ikke et beløb.`);
+        if (value === "invalid") problem(i, "I alt", `»I alt« i rækken »${l.trim()}« er ikke et beløb.`);
         else total = value;
       }
       const name = (cells[0] ?? "").trim();
@@ -824,7 +863,7 @@ function parseBlock(
         proposalLines.push(total === undefined ? { name, amounts } : { name, amounts, printedTotal: total });
       }
     }
-    if (!printedTotals) problems.push(`${where}: tabellens »I alt«-række mangler.`);
+    if (!printedTotals) problem(lastRow, "I alt", "tabellens »I alt«-række mangler.");
   }
 
   const body = paragraphs.join("\n\n");

@@ -625,11 +625,22 @@ describe("parseCatalogueText on damaged input", () => {
       "",
     ].join("\n");
     const { proposals, problems } = parseCatalogueText(text);
+    const schedule = "4.1.1. 02";
     expect(problems).toEqual([
-      "Skema 4.1.1. 02: forslagstypen mangler over skemanummeret; læst som driftsforslag.",
-      "Skema 4.1.1. 02: enheden (»Beløb i …«) mangler; læst som 1.000 kr.",
-      "Skema 4.1.1. 02: »tusind« i 2024 er ikke et beløb.",
-      "Skema 4.1.1. 02: tabellens »I alt«-række mangler.",
+      {
+        line: 1,
+        field: "forslagstype",
+        schedule,
+        reason: "Skema 4.1.1. 02: forslagstypen mangler over skemanummeret; læst som driftsforslag.",
+      },
+      {
+        line: 9,
+        field: "enhed",
+        schedule,
+        reason: "Skema 4.1.1. 02: enheden (»Beløb i …«) mangler; læst som 1.000 kr.",
+      },
+      { line: 10, field: "2024", schedule, reason: "Skema 4.1.1. 02: »tusind« i 2024 er ikke et beløb." },
+      { line: 10, field: "I alt", schedule, reason: "Skema 4.1.1. 02: tabellens »I alt«-række mangler." },
     ]);
     expect(proposals).toEqual([
       {
@@ -643,6 +654,89 @@ describe("parseCatalogueText on damaged input", () => {
         status: "submitted",
         references: [],
       },
+    ]);
+  });
+
+  /** The lines of a catalogue with one schedule in seed 003's layout; `change` breaks some of them. */
+  function catalogue(change: (lines: string[]) => string[] = (l) => l): string {
+    return change([
+      "BUDGET 2023-2026", // 1
+      "", // 2
+      "Driftsforslag", // 3
+      "", // 4
+      "Skema 2.1.2. 01", // 5
+      "", // 6
+      "Økonomiudvalget - Administration", // 7
+      "", // 8
+      "Medarbejderkommunikation", // 9
+      "", // 10
+      "Tekst.", // 11
+      "", // 12
+      "Beløb i 1.000 kr.", // 13
+      "", // 14
+      "Budgetoverslag\t2023\t2024\tI alt", // 15
+      "Linje\t600\t1.200\t1.800", // 16
+      "I alt\t600\t1.200\t1.800", // 17
+    ]).join("\r\n");
+  }
+  const where = (text: string) => parseCatalogueText(text).problems.map((p) => [p.line, p.field, p.schedule]);
+
+  it("reads the intact example without problems", () => {
+    expect(parseCatalogueText(catalogue()).problems).toEqual([]);
+  });
+
+  it("gives every problem the 1-based line where it was found and the field", () => {
+    // A cell that is not an amount, in the line and in the total row.
+    expect(where(catalogue((l) => l.with(15, "Linje\t6OO\t1.200\t1.800")))).toEqual([
+      [16, "2023", "2.1.2. 01"],
+    ]);
+    expect(where(catalogue((l) => l.with(16, "I alt\t600\t1.200\tx")))).toEqual([[17, "I alt", "2.1.2. 01"]]);
+    // A row with more cells than the header; text after the total row.
+    expect(where(catalogue((l) => l.with(15, "Linje\t600\t1.200\t1.800\t7")))).toEqual([
+      [16, "tabel", "2.1.2. 01"],
+    ]);
+    expect(where(catalogue((l) => [...l, "", "Efterskrift"]))).toEqual([[19, "tabel", "2.1.2. 01"]]);
+    // A header field that is not a year.
+    const badHeader = parseCatalogueText(catalogue((l) => l.with(14, "Budgetoverslag\t2023\t20x4\tI alt")));
+    expect(badHeader.problems).toEqual([
+      {
+        line: 15,
+        field: "overskrift",
+        schedule: "2.1.2. 01",
+        reason: "Skema 2.1.2. 01: »20x4« i tabellens overskrift (felt 3) er ikke et årstal.",
+      },
+    ]);
+    // Missing parts: the kind above the schedule line, the unit, the total row, the title, the table.
+    expect(where(catalogue((l) => l.with(2, "")))).toEqual([[5, "forslagstype", "2.1.2. 01"]]);
+    expect(where(catalogue((l) => l.with(12, "")))).toEqual([[15, "enhed", "2.1.2. 01"]]);
+    expect(where(catalogue((l) => l.slice(0, 16)))).toEqual([[16, "I alt", "2.1.2. 01"]]);
+    expect(where(catalogue((l) => l.slice(0, 7)))).toEqual([
+      [7, "titel", "2.1.2. 01"],
+      [5, "tabel", "2.1.2. 01"],
+    ]);
+  });
+
+  it("counts lines in the second schedule from the top of the text", () => {
+    const text = catalogue((l) => [
+      ...l,
+      "",
+      "Driftsforslag", // 19
+      "Skema 2.1.2. 02", // 20
+      "Økonomiudvalget - Administration", // 21
+      "Kernefortælling", // 22
+      "Budgetoverslag\t2023\t2024\tI alt", // 23
+      "\t100\t100\t200", // 24
+      "I alt\t100\tto hundrede\t200", // 25
+    ]);
+    expect(where(text)).toEqual([
+      [23, "enhed", "2.1.2. 02"],
+      [25, "2024", "2.1.2. 02"],
+    ]);
+  });
+
+  it("reports a text without schedules as a problem of the whole text, without a line", () => {
+    expect(parseCatalogueText("BUDGET 2023-2026\n\nNoget helt andet\n").problems).toEqual([
+      { field: "skema", reason: "Der er ingen skemaer (»Skema …«) i teksten." },
     ]);
   });
 

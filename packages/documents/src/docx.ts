@@ -36,6 +36,13 @@ const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
 const FIGURE_COLUMN_WIDTH = 1150;
 const ORDERED_LIST = "nummereret-liste";
 
+const ORDERED_LEVELS = [
+  { format: LevelFormat.DECIMAL, text: "%1." },
+  { format: LevelFormat.LOWER_LETTER, text: "%2)" },
+  { format: LevelFormat.LOWER_ROMAN, text: "%3." },
+  { format: LevelFormat.DECIMAL, text: "%4." },
+] as const;
+
 const HEADING_LEVEL = {
   1: HeadingLevel.HEADING_1,
   2: HeadingLevel.HEADING_2,
@@ -110,7 +117,14 @@ export async function renderDocx(doc: Doc): Promise<Uint8Array> {
       config: [
         {
           reference: ORDERED_LIST,
-          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1.", alignment: AlignmentType.LEFT }],
+          // One level per nesting depth the model allows, each indented further.
+          levels: ORDERED_LEVELS.map((l, level) => ({
+            level,
+            format: l.format,
+            text: l.text,
+            alignment: AlignmentType.LEFT,
+            style: { paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } } },
+          })),
         },
       ],
     },
@@ -167,15 +181,15 @@ function render(block: Block, orderedLists: number): (Paragraph | Table)[] {
         }),
       ];
     case "list":
-      return block.items.map(
-        (text) =>
-          new Paragraph({
-            text,
-            ...(block.ordered
-              ? { numbering: { reference: ORDERED_LIST, level: 0, instance: orderedLists } }
-              : { bullet: { level: 0 } }),
-          }),
-      );
+      return block.items.map((text, i) => {
+        const level = block.levels?.[i] ?? 0;
+        return new Paragraph({
+          text,
+          ...(block.ordered
+            ? { numbering: { reference: ORDERED_LIST, level, instance: orderedLists } }
+            : { bullet: { level } }),
+        });
+      });
     case "table":
       return table(block);
     case "note":

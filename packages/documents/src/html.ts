@@ -10,6 +10,8 @@ import {
   assertValidDoc,
   type Block,
   type Doc,
+  type ListNode,
+  nestList,
   type TableBlock,
   type TableRow,
   type TextRun,
@@ -89,10 +91,8 @@ function block(b: Block): string {
       return `<h${b.level + 1}>${escapeHtml(b.text)}</h${b.level + 1}>`;
     case "paragraph":
       return `<p>${b.runs.map(run).join("")}</p>`;
-    case "list": {
-      const tag = b.ordered ? "ol" : "ul";
-      return `<${tag}>\n${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join("\n")}\n</${tag}>`;
-    }
+    case "list":
+      return htmlList(nestList(b), b.ordered ? "ol" : "ul");
     case "table":
       return table(b);
     case "note":
@@ -100,6 +100,14 @@ function block(b: Block): string {
     case "pageBreak":
       return '<hr class="page-break">';
   }
+}
+
+function htmlList(items: readonly ListNode[], tag: "ol" | "ul"): string {
+  const li = (n: ListNode) =>
+    n.children.length === 0
+      ? `<li>${escapeHtml(n.text)}</li>`
+      : `<li>${escapeHtml(n.text)}\n${htmlList(n.children, tag)}\n</li>`;
+  return `<${tag}>\n${items.map(li).join("\n")}\n</${tag}>`;
 }
 
 function run(r: TextRun): string {

@@ -5,5 +5,6 @@ export * from "./html.ts";
 export * from "./model.ts";
 export * from "./numbers.ts";
 export * from "./pdf.ts";
+export * from "./remarks.ts";
 export * from "./table-rounding.ts";
 export * from "./xlsx.ts";

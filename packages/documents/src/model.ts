@@ -51,7 +51,16 @@ export interface ListBlock {
   items: string[];
   /** Numbered instead of bulleted. */
   ordered?: boolean;
+  /**
+   * How deep each item is nested, one per item: 0 at the top, at most one deeper than the item
+   * before it (seed 000's "- Kommunens administration" with " - Sagsbehandling" below). Absent:
+   * every item at the top.
+   */
+  levels?: number[];
 }
+
+/** The deepest nesting a list may have (Word and pdfmake both go deeper; readers do not). */
+export const MAX_LIST_LEVEL = 3;
 
 export type Align = "left" | "right";
 
@@ -130,6 +139,21 @@ export function assertValidDoc(doc: Doc): void {
     if (block.type === "heading" && ![1, 2, 3].includes(block.level)) {
       throw new RangeError(`${where}: overskriftsniveau skal være 1, 2 eller 3, ikke ${block.level}`);
     }
+    if (block.type === "list" && block.levels !== undefined) {
+      if (block.levels.length !== block.items.length) {
+        throw new RangeError(
+          `${where}: listen har ${block.items.length} punkter, men ${block.levels.length} niveauer`,
+        );
+      }
+      block.levels.forEach((level, k) => {
+        const before = k === 0 ? -1 : (block.levels?.[k - 1] ?? 0);
+        if (!Number.isInteger(level) || level < 0 || level > MAX_LIST_LEVEL || level > before + 1) {
+          throw new RangeError(
+            `${where}: punkt ${k + 1} har niveau ${level}; det må højst være ét dybere end punktet før (og højst ${MAX_LIST_LEVEL})`,
+          );
+        }
+      });
+    }
     if (block.type === "table") {
       const n = block.columns.length;
       if (n === 0) throw new RangeError(`${where}: tabellen har ingen kolonner`);
@@ -147,4 +171,24 @@ export function assertValidDoc(doc: Doc): void {
       }
     }
   });
+}
+
+/** A list item with the items nested below it. */
+export interface ListNode {
+  text: string;
+  children: ListNode[];
+}
+
+/** A (valid) list's items as a tree, following `levels`. */
+export function nestList(block: ListBlock): ListNode[] {
+  const top: ListNode[] = [];
+  const open: ListNode[][] = [top];
+  block.items.forEach((text, i) => {
+    const level = block.levels?.[i] ?? 0;
+    open.length = level + 1;
+    const node: ListNode = { text, children: [] };
+    (open[level] ?? top).push(node);
+    open[level + 1] = node.children;
+  });
+  return top;
 }

@@ -20,6 +20,8 @@ import {
   assertValidDoc,
   type Block,
   type Doc,
+  type ListNode,
+  nestList,
   type TableBlock,
   tableHeaderRows,
 } from "./model.ts";
@@ -37,8 +39,8 @@ interface PdfInline {
 interface PdfNode {
   text?: PdfText;
   style?: string | string[];
-  ul?: PdfText[];
-  ol?: PdfText[];
+  ul?: (PdfText | PdfNode)[];
+  ol?: (PdfText | PdfNode)[];
   table?: {
     headerRows: number;
     dontBreakRows?: boolean;
@@ -271,7 +273,7 @@ function render(b: Exclude<Block, { type: "heading" }>): PdfNode[] {
         },
       ];
     case "list": {
-      const items = b.items.map(toWinAnsi);
+      const items = pdfList(nestList(b), b.ordered === true);
       return [b.ordered ? { ol: items, style: "list" } : { ul: items, style: "list" }];
     }
     case "table":
@@ -281,6 +283,16 @@ function render(b: Exclude<Block, { type: "heading" }>): PdfNode[] {
     case "pageBreak":
       return [{ text: "", pageBreak: "after" }];
   }
+}
+
+/** pdfmake nests a list by putting the sub-list right after the item it belongs to. */
+function pdfList(items: readonly ListNode[], ordered: boolean): (PdfText | PdfNode)[] {
+  return items.flatMap((n) => {
+    const text = toWinAnsi(n.text);
+    if (n.children.length === 0) return [text];
+    const below = pdfList(n.children, ordered);
+    return [text, ordered ? { ol: below } : { ul: below }];
+  });
 }
 
 /** Figures get the same width in every table, so tables line up; text columns share the rest. */

@@ -6,6 +6,8 @@ import type { TextError } from "./types.ts";
  */
 export interface FileError {
   file: string;
+  /** The sheet of a workbook read whole (an error in one of several sheets). */
+  sheet?: string;
   /** 1-based physical line (CSV) or Excel row number; omitted for whole-file problems. */
   line?: number;
   /** Column as the user sees it: a header text or an Excel column letter. */
@@ -18,6 +20,7 @@ export interface FileError {
 /** Renders e.g. `budget.csv, linje 7, kolonne "2025": "12a" er ikke et tal`. */
 export function formatFileError(e: FileError): string {
   let where = e.file;
+  if (e.sheet !== undefined && e.sheet !== "") where += `, ark "${e.sheet}"`;
   if (e.line !== undefined && e.line > 0) where += `, linje ${e.line}`;
   if (e.column !== undefined && e.column !== "") {
     where += `, kolonne "${e.column}"`;

@@ -26,4 +26,4 @@ export type { Cell, RawTable, SourceRow, TextError } from "./types.ts";
 export type { FormatCellOptions, WriteCsvOptions } from "./write-csv.ts";
 export { formatCellForCsv, writeCsv } from "./write-csv.ts";
 export type { ReadXlsxOptions, XlsxColumn, XlsxSheet } from "./xlsx.ts";
-export { readXlsx, writeXlsx } from "./xlsx.ts";
+export { readXlsx, readXlsxSheets, writeXlsx } from "./xlsx.ts";

@@ -64,6 +64,43 @@ export async function readXlsxDetailed(
   bytes: Uint8Array,
   opts: ReadXlsxOptions = {},
 ): Promise<{ sheet: string; rows: SourceRow[] } | { errors: DetailedError[] }> {
+  const loaded = await loadWorkbook(bytes);
+  if ("errors" in loaded) return loaded;
+  const picked = pickSheet(loaded.workbook.worksheets, opts.sheet);
+  if ("error" in picked) return { errors: [wholeFile(picked.error)] };
+  const ws = picked.sheet;
+  const { rows, errors } = sheetRows(ws);
+  if (errors.length > 0) return { errors };
+  return { sheet: ws.name, rows };
+}
+
+/**
+ * Every sheet of an .xlsx workbook in tab order (hidden ones too), read as readXlsx reads one;
+ * the workbook is loaded once. Errors name their sheet.
+ */
+export async function readXlsxSheets(
+  bytes: Uint8Array,
+): Promise<
+  { sheets: { sheet: string; rows: SourceRow[] }[] } | { errors: (TextError & { sheet?: string })[] }
+> {
+  const loaded = await loadWorkbook(bytes);
+  if ("errors" in loaded) return { errors: toTextErrors(loaded.errors) };
+  const sheets: { sheet: string; rows: SourceRow[] }[] = [];
+  const errors: (TextError & { sheet: string })[] = [];
+  for (const ws of loaded.workbook.worksheets) {
+    const read = sheetRows(ws);
+    for (const e of read.errors) errors.push({ sheet: ws.name, line: e.line, reason: e.detail });
+    sheets.push({ sheet: ws.name, rows: read.rows });
+  }
+  if (errors.length > 0) return { errors };
+  if (sheets.length === 0)
+    return { errors: [{ line: 0, reason: "Projektmappen indeholder ingen regneark" }] };
+  return { sheets };
+}
+
+async function loadWorkbook(
+  bytes: Uint8Array,
+): Promise<{ workbook: ExcelJS.Workbook } | { errors: DetailedError[] }> {
   if (isOleFile(bytes)) return { errors: [wholeFile(OLE_REASON)] };
   if (!isZip(bytes)) {
     return {
@@ -88,12 +125,10 @@ export async function readXlsxDetailed(
       ],
     };
   }
+  return { workbook: wb };
+}
 
-  const sheets = wb.worksheets;
-  const picked = pickSheet(sheets, opts.sheet);
-  if ("error" in picked) return { errors: [wholeFile(picked.error)] };
-  const ws = picked.sheet;
-
+function sheetRows(ws: ExcelJS.Worksheet): { rows: SourceRow[]; errors: DetailedError[] } {
   const rows: SourceRow[] = [];
   const errors: DetailedError[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -118,9 +153,7 @@ export async function readXlsxDetailed(
     while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
     if (cells.length > 0) rows.push({ line: rowNumber, cells });
   });
-
-  if (errors.length > 0) return { errors };
-  return { sheet: ws.name, rows };
+  return { rows, errors };
 }
 
 function pickSheet(

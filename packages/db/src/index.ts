@@ -1,6 +1,7 @@
 export * from "./connect.ts";
 export * from "./lock.ts";
 export * from "./repo/accounts.ts";
+export * from "./repo/agreements.ts";
 export * from "./repo/amounts.ts";
 export * from "./repo/appropriations.ts";
 export * from "./repo/audit.ts";
@@ -9,5 +10,6 @@ export * from "./repo/municipalities.ts";
 export * from "./repo/org.ts";
 export * from "./repo/prices.ts";
 export * from "./repo/proposals.ts";
+export * from "./repo/remarks.ts";
 export * from "./repo/users.ts";
 export type * from "./schema.ts";

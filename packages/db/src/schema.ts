@@ -15,6 +15,8 @@ export interface MunicipalityTable {
   settings: Json<import("@bevilling/core").MunicipalitySettings>;
   created_at: Timestamp;
   version: Generated<number>;
+  /** What the price and wage adjustment follows, for the remarks ("KL's vejledning"); null: not stated. */
+  price_basis: Generated<string | null>;
 }
 
 export interface OrgNodeTable {
@@ -29,6 +31,8 @@ export interface OrgNodeTable {
   sort_order: number;
   /** An area setting: whether the area may carry an underspend over to the next year. */
   carry_over_allowed: Generated<boolean>;
+  /** An area setting: whether the area is governed by a frame budget (rammebudget), for the remarks. */
+  frame_budget: Generated<boolean>;
 }
 
 export interface OrgClosureTable {
@@ -282,6 +286,96 @@ export interface AppropriationTable {
   version: Generated<number>;
 }
 
+export type AgreementStatus = "scenario" | "adopted";
+export type AgreementAdoptedMode = "apply" | "record";
+export type AgreementItemKindColumn = "proposal" | "adjustment" | "dut" | "pool";
+
+/** A budget agreement (budgetaftale): a scenario until adopted; one adopted per municipality and year. */
+export interface AgreementTable {
+  id: Generated<number>;
+  municipality_id: number;
+  budget_year: number;
+  name: string;
+  status: Generated<AgreementStatus>;
+  adopted_at: Date | string | null;
+  adopted_mode: AgreementAdoptedMode | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One item of an agreement; the area is an org_node code (a draft may name one that does not exist). */
+export interface AgreementItemTable {
+  id: Generated<number>;
+  agreement_id: number;
+  position: number;
+  key: string;
+  kind: AgreementItemKindColumn;
+  label: string;
+  area: string;
+  account_id: number | null;
+  category: import("@bevilling/core").SpendingCategory;
+  text: string;
+  /** Adjustments: the Danish phrase, read by core parsePattern. */
+  pattern: string | null;
+  proposal_id: number | null;
+  /** DUT "og fremefter": from this year on, this amount (øre). */
+  onwards_from: number | null;
+  onwards_amount: bigint | null;
+}
+
+/** DUT/pool amounts per year (line null), or a proposal's adopted amount for (line, year). */
+export interface AgreementItemAmountTable {
+  item_id: number;
+  line: number | null;
+  year: number;
+  amount: bigint;
+}
+
+/** A figure the adoption changed: base and adopted amount (øre). */
+export interface AgreementAdoptedFigureTable {
+  id: Generated<number>;
+  agreement_id: number;
+  node_id: number;
+  account_id: number | null;
+  year: number;
+  kind: "budget" | "estimate";
+  base: bigint;
+  adopted: bigint;
+}
+
+/** One item's contribution to an adopted figure. */
+export interface AgreementAdoptedChangeTable {
+  figure_id: number;
+  position: number;
+  item_key: string;
+  label: string;
+  kind: AgreementItemKindColumn;
+  amount: bigint;
+}
+
+export type RemarkSectionKindColumn =
+  | "intro"
+  | "section"
+  | "subsection"
+  | "description"
+  | "development"
+  | "basis";
+
+/** A user-written section of the budget remarks of a node (committee or area) for a budget year. */
+export interface RemarkSectionTable {
+  id: Generated<number>;
+  municipality_id: number;
+  node_id: number;
+  budget_year: number;
+  kind: RemarkSectionKindColumn;
+  heading: string;
+  body: string;
+  position: number;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   municipality: MunicipalityTable;
   org_node: OrgNodeTable;
@@ -310,6 +404,12 @@ export interface Database {
   proposal_printed_year: ProposalPrintedYearTable;
   proposal_reference: ProposalReferenceTable;
   appropriation: AppropriationTable;
+  remark_section: RemarkSectionTable;
+  agreement: AgreementTable;
+  agreement_item: AgreementItemTable;
+  agreement_item_amount: AgreementItemAmountTable;
+  agreement_adopted_figure: AgreementAdoptedFigureTable;
+  agreement_adopted_change: AgreementAdoptedChangeTable;
 }
 
 export type OrgNodeRow = Selectable<OrgNodeTable>;

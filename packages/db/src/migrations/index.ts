@@ -4,6 +4,8 @@ import * as m0002 from "./0002_audit.ts";
 import * as m0003 from "./0003_access.ts";
 import * as m0004 from "./0004_proposals.ts";
 import * as m0005 from "./0005_appropriations.ts";
+import * as m0006 from "./0006_agreements.ts";
+import * as m0007 from "./0007_remarks.ts";
 
 /**
  * Forward-only: a migration is never edited after it has shipped, and there are no down steps;
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   "0003_access": m0003,
   "0004_proposals": m0004,
   "0005_appropriations": m0005,
+  "0006_agreements": m0006,
+  "0007_remarks": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

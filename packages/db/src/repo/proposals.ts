@@ -105,7 +105,12 @@ export async function loadProposals(
       ...(perYear.size > 0 || r.printed_total !== null
         ? { printedTotals: { perYear, ...(r.printed_total !== null ? { total: r.printed_total } : {}) } }
         : {}),
-      references: refs.filter(own).map((x) => ({ schedule: x.schedule, relation: x.relation })),
+      // In code-point order, not the database's collation, so that it is the same on both engines
+      // and the order the services write them in.
+      references: refs
+        .filter(own)
+        .map((x) => ({ schedule: x.schedule, relation: x.relation }))
+        .sort((a, b) => (a.schedule < b.schedule ? -1 : a.schedule > b.schedule ? 1 : 0)),
     };
     return {
       id: r.id,
@@ -213,4 +218,13 @@ export async function replaceProposal(trx: Transaction<Database>, id: number, p:
     .executeTakeFirstOrThrow();
   await writeParts(trx, id, p);
   return r.version;
+}
+
+/**
+ * Deletes a proposal with its lines, amounts, printed totals and references (they cascade). A
+ * budget agreement's item that names the proposal makes the database refuse (foreign key).
+ */
+export async function deleteProposalRow(trx: Transaction<Database>, id: number): Promise<boolean> {
+  const r = await trx.deleteFrom("proposal").where("id", "=", id).executeTakeFirst();
+  return r.numDeletedRows > 0n;
 }

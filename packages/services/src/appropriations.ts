@@ -362,3 +362,15 @@ export async function setCarryOverAllowed(
   if (!area) throw new NotFound(`Enheden ${nodeId} findes ikke`);
   return area;
 }
+
+/**
+ * The area whose carry-over setting governs a node (the node itself when it is an area), or null
+ * for nodes above the areas, which cannot carry over.
+ */
+export async function carryOverSetting(
+  db: Kysely<Database>,
+  nodeId: number,
+): Promise<{ nodeId: number; area: AreaSetting | null }> {
+  if (!(await getNode(db, nodeId))) throw new NotFound(`Enheden ${nodeId} findes ikke`);
+  return { nodeId, area: (await governingArea(db, nodeId)) ?? null };
+}

@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import type { Actor, Municipality, Role } from "@bevilling/core";
 import { type Database, findMunicipality, findNodeByCode, findUser } from "@bevilling/db";
 import type { Kysely } from "kysely";
+import { baseBudgetMapping, loadDemoAgreements } from "./demo-agreements.ts";
+import { loadDemoRemarks } from "./demo-remarks.ts";
 import { runImport } from "./import.ts";
 import { type MappingInput, mappingSchema } from "./mapping.ts";
 import { ensureMunicipality } from "./municipalities.ts";
@@ -23,6 +25,11 @@ const oeuLevels = [
 interface DemoFile {
   file: string;
   mapping: MappingInput;
+  /**
+   * Its budget and estimate columns are the base budget that the municipality's demo agreement
+   * (demo-agreements.ts) is adopted onto; once adopted, they are not imported again.
+   */
+  baseBudget?: boolean;
 }
 
 interface DemoMunicipality {
@@ -44,7 +51,8 @@ export const DEMO: DemoMunicipality[] = [
     settings: { published: true },
     files: [
       {
-        file: "soroe-oekonomiudvalget.csv",
+        file: "soroe-oekonomiudvalget-grundbudget.csv",
+        baseBudget: true,
         mapping: {
           kind: "amounts",
           levels: oeuLevels,
@@ -109,7 +117,7 @@ export async function loadDemo(
         db,
         municipality,
         { fileName: f.file, bytes: readFileSync(`${DEMO_DIR}${f.file}`) },
-        mappingSchema.parse(f.mapping),
+        mappingSchema.parse(f.baseBudget ? await baseBudgetMapping(db, municipality, f.mapping) : f.mapping),
         { actor: DEMO_ACTOR },
       );
       changes += r.changed.nodes + r.changed.accounts + r.changed.amounts + r.changed.months;
@@ -121,6 +129,9 @@ export async function loadDemo(
     }
     out.push(municipality);
   }
+  changes += await loadDemoAgreements(db, DEMO_ACTOR);
+  // After the agreements: the remarks describe the adopted budget.
+  changes += await loadDemoRemarks(db, DEMO_ACTOR);
   return { municipalities: out, changes };
 }
 

@@ -1,4 +1,5 @@
 export * from "./access.ts";
+export * from "./agreements.ts";
 export * from "./appropriations.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
@@ -13,6 +14,7 @@ export * from "./municipalities.ts";
 export * from "./overview.ts";
 export * from "./prices.ts";
 export * from "./proposals.ts";
+export * from "./remarks.ts";
 export * from "./saved-mappings.ts";
 export * from "./source.ts";
 export * from "./users.ts";

@@ -104,11 +104,18 @@ describe.each(testEngines())("the audit trail of the services on %s", (engine) =
     for (const e of entries) expect(e.actor).toEqual(DEMO_ACTOR);
     const kinds = new Set(entries.map((e) => `${e.entityType}/${e.action}`));
     expect([...kinds].sort()).toEqual([
+      // Sorø's "Budgetaftalen 2025" is created and adopted; Kalundborg's recorded as adopted.
+      "agreement/adopt",
+      "agreement/create",
       "import/import",
       "municipality/create",
+      // The remarks: Kalundborg's basis of price adjustment, its areas' frame budgets, the sections.
+      "municipality/price_basis",
       "org_node/create",
+      "org_node/update",
       "proposal/create",
       "proposal_catalogue/import",
+      "remark_section/create",
     ]);
     const n = await count();
     // Loading again changes nothing, but the four imports are still recorded as imports.

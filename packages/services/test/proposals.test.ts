@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from "@bevilling/core";
 import type { DatabaseHandle } from "@bevilling/db";
 import { findMunicipality, verifyAudit } from "@bevilling/db";
 import { openTestDatabase, testEngines } from "@bevilling/db/testing";
+import { formatFileError } from "@bevilling/io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Conflict,
@@ -114,6 +115,59 @@ describe.each(testEngines())("the proposals catalogue on %s", (engine) => {
       importCatalogueText(h.db, m, { fileName: "tom.txt", text: "Noget helt andet\n" }, SYSTEM_ACTOR),
     ).rejects.toBeInstanceOf(ImportFailed);
     expect((await getCatalogue(h.db, m)).proposals).toHaveLength(8);
+  });
+
+  it("names file, line and field of what it cannot read, and stores nothing of the file", async () => {
+    const m = await slagelse();
+    const { readFileSync } = await import("node:fs");
+    const lines = readFileSync(
+      new URL("../demo/slagelse-forslagskatalog-2023-2026.txt", import.meta.url),
+      "utf8",
+    ).split("\n");
+    // Line 116 is schedule 04's amounts; line 130 is schedule 05's first line, changed to 9.999 in 2023.
+    expect(lines[115]).toBe("\t5.000\t5.009\t5.018\t5.027\t20.054");
+    const broken = lines
+      .with(115, "\t5.000\t5,oo9\t5.018\t5.027\t20.054")
+      .with(129, "2 direktører\t9.999\t3.000\t3.000\t3.000\t12.000")
+      .join("\n");
+    const failed = await importCatalogueText(
+      h.db,
+      m,
+      { fileName: "fejl.txt", text: broken },
+      SYSTEM_ACTOR,
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(ImportFailed);
+    const errors = (failed as ImportFailed).errors;
+    expect(errors).toEqual([
+      {
+        file: "fejl.txt",
+        line: 116,
+        field: "2024",
+        reason: "Skema 2.1.2. 04: »5,oo9« i 2024 er ikke et beløb.",
+      },
+    ]);
+    expect(errors.map(formatFileError)).toEqual([
+      'fejl.txt, linje 116, felt "2024": Skema 2.1.2. 04: »5,oo9« i 2024 er ikke et beløb.',
+    ]);
+    const p05 = (await getCatalogue(h.db, m)).proposals.find((p) => p.schedule === "2.1.2. 05");
+    expect(p05?.lines[0]?.amounts.find((a) => a.year === 2023)?.amount).toBe(3000n * T);
+
+    const empty = await importCatalogueText(
+      h.db,
+      m,
+      { fileName: "tom.txt", text: "Noget helt andet\n" },
+      SYSTEM_ACTOR,
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((empty as ImportFailed).errors.map(formatFileError)).toEqual([
+      'tom.txt, felt "skema": Der er ingen skemaer (»Skema …«) i teksten.',
+      'tom.txt: overskriften "BUDGET 2023-2026" mangler',
+    ]);
   });
 
   it("changes a proposal by its version, refuses a stale one with the current state, and records it", async () => {

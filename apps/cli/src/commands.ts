@@ -34,7 +34,9 @@ import {
   saveMappingAs,
 } from "@bevilling/services";
 import { cliActor } from "./actor.ts";
+import { agreementsCommand } from "./agreements.ts";
 import { int, type OptionSpec, required, str, UsageError } from "./args.ts";
+import { remarksCommand } from "./remarks.ts";
 import { renderTable } from "./table.ts";
 
 export interface Io {
@@ -510,4 +512,8 @@ export const commands: Command[] = [
       }
     },
   },
+  // The budget remarks (apps/cli/src/remarks.ts).
+  remarksCommand,
+  // Budget agreements (apps/cli/src/agreements.ts).
+  agreementsCommand,
 ];

@@ -6,11 +6,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { formatAmount } from "@bevilling/core";
+import { formatFileError } from "@bevilling/io";
 import {
   catalogueDocument,
   type DocumentFormat,
   getCatalogue,
-  importCatalogueText,
+  ImportFailed,
+  importCatalogue,
   requireMunicipality,
 } from "@bevilling/services";
 import { cliActor } from "./actor.ts";
@@ -27,7 +29,7 @@ export const proposalsCommand: Command = {
   usage:
     "bevilling proposals list -m 330 [--catalogue 'Budget 2023-2026']\n" +
     "  bevilling proposals check -m 330      (afslutter med 1, hvis der er advarsler)\n" +
-    "  bevilling proposals import katalog.txt -m 330\n" +
+    "  bevilling proposals import katalog.txt -m 330   (eller katalog.xlsx i eksportens opstilling)\n" +
     "  bevilling proposals document -m 330 --format pdf --out katalog.pdf   (docx, pdf, html, xlsx)",
   options: {
     municipality: { type: "string", short: "m" },
@@ -41,12 +43,17 @@ export const proposalsCommand: Command = {
     const m = await requireMunicipality(db.db, required(values.municipality, "municipality"));
     if (action === "import") {
       if (!file) throw new UsageError("angiv filen");
-      const r = await importCatalogueText(
+      // The printed text form, or the Excel workbook the export writes (recognised by its content).
+      const r = await importCatalogue(
         db.db,
         m,
-        { fileName: basename(file), text: readFileSync(file, "utf8") },
+        { fileName: basename(file), bytes: new Uint8Array(readFileSync(file)) },
         cliActor(),
-      );
+      ).catch((e: unknown) => {
+        // Each error with file, line and field; main() then prints the summary and exits 1.
+        if (e instanceof ImportFailed) for (const fe of e.errors) io.err(formatFileError(fe));
+        throw e;
+      });
       io.out(`${r.catalogue}: ${r.created} nye, ${r.updated} ændrede, ${r.unchanged} uændrede forslag`);
       return;
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,5 +50,29 @@ describe("the proposals catalogue at the command line", () => {
     expect(html).toContain("Skema 2.1.2. 08");
     expect(html).toContain("-13.200");
     expect(await main(["proposals", "document", "-m", "330", "--format", "odt"], capture().io, env)).toBe(2);
+  });
+
+  it("refuses a catalogue it cannot read, naming file, line and field", async () => {
+    const file = join(work, "katalog-fejl.txt");
+    writeFileSync(
+      file,
+      [
+        "BUDGET 2023-2026",
+        "Driftsforslag",
+        "Skema 2.1.2. 01",
+        "Økonomiudvalget - Administration",
+        "Medarbejderkommunikation",
+        "Beløb i 1.000 kr.",
+        "Budgetoverslag\t2023\t2024\tI alt",
+        "\t600\tmange\t1.800",
+        "I alt\t600\t1.200\t1.800",
+      ].join("\n"),
+    );
+    const c = capture();
+    expect(await main(["proposals", "import", file, "-m", "330"], c.io, env)).toBe(1);
+    expect(c.err).toContain(
+      'katalog-fejl.txt, linje 8, felt "2024": Skema 2.1.2. 01: »mange« i 2024 er ikke et beløb.',
+    );
+    expect(c.err.join("\n")).toContain("Intet er gemt");
   });
 });

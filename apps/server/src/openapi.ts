@@ -18,6 +18,8 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
   Adgang: "Login, brugere, roller og API-nøgler",
   Budgetforslag: "Forslagskataloget: forslag, linjer, beløb og kontroller",
+  Budgetaftaler: "Budgetaftalen som scenarie: reguleringer, DUT-midler, puljer, virkning, sammenligning og vedtagelse",
+  Bemærkninger: "Budgetbemærkninger: brugerskrevne afsnit og de genererede dokumenter",
   Bevillinger: "Tillægsbevillinger, overførsler og det korrigerede budget",
 };
 
@@ -126,6 +128,7 @@ export function buildOpenApi(routes: readonly Route[]): JsonSchema {
     type: "object",
     properties: {
       file: { type: "string" },
+      sheet: { type: "string", description: "Arket i en Excel-projektmappe" },
       line: { type: "integer" },
       column: { type: "string" },
       field: { type: "string" },

@@ -49,6 +49,8 @@ export type Tag =
   | "Revisionsspor"
   | "Adgang"
   | "Budgetforslag"
+  | "Budgetaftaler"
+  | "Bemærkninger"
   | "Bevillinger";
 
 export interface ResponseSpec {

@@ -69,6 +69,9 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
     job = await node(kal.id, "JOB");
     const bs = await node(kal.id, "BS");
     const adm = await node(sor.id, "ADM");
+    // Committees, for the remarks' committee document (Sorø's is published, Kalundborg's is not).
+    const sorOeu = await node(sor.id, "OEU");
+    const kalOeu = await node(kal.id, "OEU");
     sessions.set("anonym", null);
     for (const who of WHO) {
       if (who === "anonym") continue;
@@ -217,6 +220,18 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         {},
       ),
       ...mCases(
+        "POST /api/municipalities/:m/proposals",
+        (m) => `/api/municipalities/${m}/proposals`,
+        writeOnly,
+        {},
+      ),
+      // Without ?version= the allowed roles get a 400: nothing is deleted.
+      ...mCases(
+        "DELETE /api/municipalities/:m/proposals/:id",
+        (m) => `/api/municipalities/${m}/proposals/1`,
+        writeOnly,
+      ),
+      ...mCases(
         "GET /api/municipalities/:m/proposals/:id",
         (m) => `/api/municipalities/${m}/proposals/1`,
         readOnly,
@@ -232,6 +247,61 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         (m) => `/api/municipalities/${m}/proposals/1/history`,
         readOnly,
       ),
+      // Budget agreements are never public, not even in a published municipality (Sorø).
+      ...mCases(
+        "GET /api/municipalities/:m/agreements",
+        (m) => `/api/municipalities/${m}/agreements`,
+        readOnly,
+      ),
+      ...mCases(
+        "POST /api/municipalities/:m/agreements",
+        (m) => `/api/municipalities/${m}/agreements`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "POST /api/municipalities/:m/agreements/preview",
+        (m) => `/api/municipalities/${m}/agreements/preview`,
+        readOnly,
+        {},
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/agreements/compare",
+        (m) => `/api/municipalities/${m}/agreements/compare?a=1&b=1`,
+        readOnly,
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/agreements/:id",
+        (m) => `/api/municipalities/${m}/agreements/1`,
+        readOnly,
+      ),
+      ...mCases(
+        "PUT /api/municipalities/:m/agreements/:id",
+        (m) => `/api/municipalities/${m}/agreements/1`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "DELETE /api/municipalities/:m/agreements/:id",
+        (m) => `/api/municipalities/${m}/agreements/1?version=999999`,
+        writeOnly,
+      ),
+      ...mCases(
+        "POST /api/municipalities/:m/agreements/:id/adopt",
+        (m) => `/api/municipalities/${m}/agreements/1/adopt`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/agreements/:id/adoption",
+        (m) => `/api/municipalities/${m}/agreements/1/adoption`,
+        readOnly,
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/agreements/:id/history",
+        (m) => `/api/municipalities/${m}/agreements/1/history`,
+        readOnly,
+      ),
       ...mCases(
         "GET /api/municipalities/:m/appropriations",
         (m) => `/api/municipalities/${m}/appropriations`,
@@ -244,7 +314,67 @@ describe.each(testEngines())("who may call which route on %s", (engine) => {
         {},
       ),
       ...nodeCases("GET /api/nodes/:id/corrected", (id) => `/api/nodes/${id}/corrected?year=2024`, readUnit),
+      ...nodeCases("GET /api/nodes/:id/carry-over", (id) => `/api/nodes/${id}/carry-over`, readUnit),
       ...nodeCases("PUT /api/nodes/:id/carry-over", (id) => `/api/nodes/${id}/carry-over`, writeOnly, {}),
+      // The budget remarks: sections are read and written per node (a budgetansvarlig writes their
+      // own area's); the documents are published with the budget.
+      ...nodeCases("GET /api/nodes/:id/remarks", (id) => `/api/nodes/${id}/remarks`, readUnit),
+      ...nodeCases("POST /api/nodes/:id/remarks", (id) => `/api/nodes/${id}/remarks`, writeUnit, {}),
+      ...nodeCases(
+        "PUT /api/nodes/:id/remarks/order",
+        (id) => `/api/nodes/${id}/remarks/order`,
+        writeUnit,
+        {},
+      ),
+      ...nodeCases(
+        "PATCH /api/nodes/:id/remarks/:section",
+        (id) => `/api/nodes/${id}/remarks/1`,
+        writeUnit,
+        {},
+      ),
+      // A version no section has: the allowed roles get a 404 or 409, and nothing is deleted.
+      ...nodeCases(
+        "DELETE /api/nodes/:id/remarks/:section",
+        (id) => `/api/nodes/${id}/remarks/1?version=999999`,
+        writeUnit,
+      ),
+      ...nodeCases(
+        "GET /api/nodes/:id/remarks/committee-document",
+        (id) => `/api/nodes/${id}/remarks/committee-document?format=html`,
+        published(true),
+      ),
+      {
+        route: "GET /api/nodes/:id/remarks/committee-document",
+        url: `/api/nodes/${sorOeu}/remarks/committee-document?format=html`,
+        expect: EVERYONE,
+      },
+      {
+        route: "GET /api/nodes/:id/remarks/committee-document",
+        url: `/api/nodes/${kalOeu}/remarks/committee-document?format=html`,
+        expect: e(401, "ok", "ok", 403, "ok", "ok"),
+      },
+      ...nodeCases(
+        "GET /api/nodes/:id/remarks/areas-document",
+        (id) => `/api/nodes/${id}/remarks/areas-document?format=html`,
+        published(true),
+      ),
+      ...nodeCases(
+        "PUT /api/nodes/:id/remarks/frame-budget",
+        (id) => `/api/nodes/${id}/remarks/frame-budget`,
+        writeOnly,
+        {},
+      ),
+      ...mCases(
+        "GET /api/municipalities/:m/remarks/settings",
+        (m) => `/api/municipalities/${m}/remarks/settings`,
+        readOnly,
+      ),
+      ...mCases(
+        "PUT /api/municipalities/:m/remarks/settings",
+        (m) => `/api/municipalities/${m}/remarks/settings`,
+        writeOnly,
+        {},
+      ),
       ...mCases("GET /api/municipalities/:m/export", (m) => `/api/municipalities/${m}/export`, readOnly),
       ...mCases("GET /api/municipalities/:m/audit", (m) => `/api/municipalities/${m}/audit`, adminOnly),
       {

@@ -71,4 +71,23 @@ describe.each(testEngines())("the appropriations API on %s", (engine) => {
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toMatch(/overfør/i);
   });
+
+  it("tells which area's carry-over setting governs a unit, and that it changes when set", async () => {
+    const setting = async (id: number) =>
+      (await app.inject({ url: `/api/nodes/${id}/carry-over`, headers: finance.headers })).json() as {
+        area: { code: string; carryOverAllowed: boolean } | null;
+      };
+    expect((await setting(job)).area).toMatchObject({ code: "JOB", carryOverAllowed: false });
+    const put = await app.inject({
+      method: "PUT",
+      url: `/api/nodes/${job}/carry-over`,
+      headers: finance.headers,
+      payload: { allowed: true, reason: "Byrådets beslutning" },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect((await setting(job)).area).toMatchObject({ code: "JOB", carryOverAllowed: true });
+    const m = await findMunicipality(h.db, "326");
+    const oeu = (await findNodeByCode(h.db, m?.id ?? 0, "OEU"))?.id ?? 0;
+    expect((await setting(oeu)).area).toBeNull();
+  });
 });

@@ -109,12 +109,15 @@ describe.each(testEngines())("the audit API on %s", (engine) => {
     const r = await inject({ url: `/api/nodes/${adm}/history?year=2025&kind=budget` });
     expect(r.statusCode, r.body).toBe(200);
     const changes = r.json() as Record<string, unknown>[];
+    // The demo imports the base budget and adopts "Budgetaftalen 2025" onto it (no file).
     expect(changes.map((c) => [c.fileName, c.oldAmount, c.newAmount])).toEqual([
-      ["soroe-oekonomiudvalget.csv", null, "25917800000"],
+      ["soroe-oekonomiudvalget-grundbudget.csv", null, "25656800000"],
+      [null, "25656800000", "25917800000"],
       ["budget-304.620.csv", "25917800000", "30462000000"],
       ["budget-305.000.csv", "30462000000", "30500000000"],
     ]);
-    expect(changes[2]).toMatchObject({
+    expect(changes[1]).toMatchObject({ entityType: "agreement", action: "adopt" });
+    expect(changes[3]).toMatchObject({
       actor: { kind: "user", name: "Test administrator" },
       newPriceYear: 2025,
     });

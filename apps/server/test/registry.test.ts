@@ -43,8 +43,11 @@ describe("route registry", () => {
     });
     // Every change goes through a permission above reading, except signing in and out.
     const selfService = ["POST /api/session", "DELETE /api/session", "POST /api/session/password"];
+    // A POST that only computes (its body is too large for a query string) and stores nothing.
+    const computeOnly = ["POST /api/municipalities/:m/agreements/preview"];
     for (const r of listRoutes()) {
       if (r.method === "GET" || selfService.includes(`${r.method} ${r.url}`)) continue;
+      if (computeOnly.includes(`${r.method} ${r.url}`)) continue;
       expect(["unitWrite", "write", "admin"], `${r.method} ${r.url}`).toContain(r.access);
     }
   });

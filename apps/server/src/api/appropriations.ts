@@ -2,6 +2,7 @@
 import {
   addAppropriation,
   appropriationSchema,
+  carryOverSetting,
   carryOverSettingSchema,
   correctedBudget,
   listAppropriations,
@@ -65,6 +66,20 @@ export const appropriationRoutes = [
     query: z.object({ year: yearQuerySchema }),
     response: { description: "Pr. konto: oprindeligt budget, tillæg, overførsler og korrigeret budget" },
     handler: async ({ app, params, query }) => correctedBudget(app.db, params.id, query.year),
+  }),
+  defineRoute({
+    method: "GET",
+    url: "/api/nodes/:id/carry-over",
+    summary: "Det bevillingsområde, hvis overførselsadgang gælder for enheden",
+    description:
+      "Området selv, eller for en enhed under et område dets nærmeste område; area er null for enheder over " +
+      "områderne (udvalg, kommunen), som ikke kan overføre.",
+    tags: ["Bevillinger"],
+    access: "read",
+    scope: byNode,
+    params: nodeParams,
+    response: { description: "Området og om det må overføre uforbrugte midler" },
+    handler: async ({ app, params }) => carryOverSetting(app.db, params.id),
   }),
   defineRoute({
     method: "PUT",

@@ -1,4 +1,5 @@
 import type { Route } from "../routes.ts";
+import { agreementRoutes } from "./agreements.ts";
 import { appropriationRoutes } from "./appropriations.ts";
 import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
@@ -8,6 +9,7 @@ import { municipalityRoutes } from "./municipalities.ts";
 import { nodeRoutes } from "./nodes.ts";
 import { priceRoutes } from "./prices.ts";
 import { proposalRoutes } from "./proposals.ts";
+import { remarkRoutes } from "./remarks.ts";
 import { systemRoutes } from "./system.ts";
 
 /** Every route of the API, in the order the documentation lists them. */
@@ -19,6 +21,8 @@ export const ROUTES: readonly Route[] = [
   ...importRoutes,
   ...priceRoutes,
   ...proposalRoutes,
+  ...agreementRoutes,
+  ...remarkRoutes,
   ...appropriationRoutes,
   ...exportRoutes,
   ...auditRoutes,

@@ -1,10 +1,17 @@
-/** The proposals catalogue: reading it with the consistency checks, importing, editing, history. */
+/**
+ * The proposals catalogue: reading it with the consistency checks, importing (printed text or the
+ * Excel workbook the export writes), creating, editing, deleting, history.
+ */
 import { historyOf } from "@bevilling/db";
 import {
   catalogueDocument,
+  createProposal,
+  deleteProposal,
   getCatalogue,
   getProposal,
-  importCatalogueText,
+  importCatalogue,
+  proposalCreateSchema,
+  proposalDeleteSchema,
   proposalEditSchema,
   updateProposal,
 } from "@bevilling/services";
@@ -70,11 +77,14 @@ export const proposalRoutes = [
   defineRoute({
     method: "POST",
     url: "/api/municipalities/:m/proposals/import",
-    summary: "Indlæs et forslagskatalog i trykt tekstform",
+    summary: "Indlæs et forslagskatalog (trykt tekstform eller Excel)",
     description:
       "Teksten har katalogets opstilling (BUDGET 2023-2026, Driftsforslag, Skema 2.1.2. 01, udvalg - område, " +
-      "titel, tekst, Beløb i 1.000 kr. og tabellen). Kan filen ikke læses helt, gemmes intet. Samme fil igen " +
-      "ændrer intet; ændrede skemaer får en ny version.",
+      "titel, tekst, Beløb i 1.000 kr. og tabellen). En Excel-projektmappe (.xlsx, kendes på indholdet) har " +
+      "eksportens opstilling: arket Forslag med skema, internt nummer, art, status, udvalg, område, titel, " +
+      "henvisninger og tekst, og et ark pr. skema med beløbstabellen. Kan filen ikke læses helt, gemmes intet, " +
+      "og fejlene nævner ark, linje og kolonne. Samme fil igen ændrer intet; ændrede skemaer får en ny version; " +
+      "et forslag beholder den status, det har fået i Bevilling.",
     tags: ["Budgetforslag"],
     access: "write",
     scope: byMunicipality,
@@ -84,9 +94,26 @@ export const proposalRoutes = [
     response: { description: "Hvor mange forslag der blev oprettet, ændret og var uændrede, og advarslerne" },
     handler: async ({ app, params, body, req }) => {
       const m = await resolveMunicipality(app.db, params.m);
-      const text = Buffer.from(body.content, "base64").toString("utf8");
-      return importCatalogueText(app.db, m, { fileName: body.fileName, text }, actorOf(req));
+      const bytes = new Uint8Array(Buffer.from(body.content, "base64"));
+      return importCatalogue(app.db, m, { fileName: body.fileName, bytes }, actorOf(req));
     },
+  }),
+  defineRoute({
+    method: "POST",
+    url: "/api/municipalities/:m/proposals",
+    summary: "Opret et forslag",
+    description:
+      "Forslaget kommer sidst i kataloget catalogue (et eksisterende, eller et nyt navngivet efter " +
+      "budgetperioden, fx Budget 2025-2028), som kladde, hvis intet andet er angivet. Skemanummeret skal være " +
+      "ledigt i kataloget. Beløb i øre som strenge.",
+    tags: ["Budgetforslag"],
+    access: "write",
+    scope: byMunicipality,
+    params: municipalityParams,
+    body: proposalCreateSchema.strict(),
+    response: { status: 201, description: "Forslaget, som det er gemt" },
+    handler: async ({ app, params, body, req }) =>
+      createProposal(app.db, await resolveMunicipality(app.db, params.m), body, actorOf(req)),
   }),
   defineRoute({
     method: "GET",
@@ -105,7 +132,8 @@ export const proposalRoutes = [
     url: "/api/municipalities/:m/proposals/:id",
     summary: "Ret et forslag",
     description:
-      "Titel, tekst, art, status, udvalg, område, skemanummer og linjer (beløb i øre som strenge). version er " +
+      "Titel, tekst, art, status, udvalg, område, skemanummer, linjer (beløb i øre som strenge) og henvisninger " +
+      "(skema og relation: alternative_to = alternativ til, related = henviser til). version er " +
       "den version, man har rettet i; er forslaget ændret siden, afvises det med 409 og forslaget, som det er nu.",
     tags: ["Budgetforslag"],
     access: "write",
@@ -118,6 +146,34 @@ export const proposalRoutes = [
     },
     handler: async ({ app, params, body, req }) =>
       updateProposal(app.db, await resolveMunicipality(app.db, params.m), params.id, body, actorOf(req)),
+  }),
+  defineRoute({
+    method: "DELETE",
+    url: "/api/municipalities/:m/proposals/:id",
+    summary: "Slet et forslag",
+    description:
+      "version er den version, man har set; er forslaget ændret siden, afvises det med 409 og forslaget, som " +
+      "det er nu. Et forslag, der indgår i en budgetaftale, kan ikke slettes (409, aftalerne nævnes). " +
+      "Sletningen står i revisionssporet med alt, forslaget indeholdt.",
+    tags: ["Budgetforslag"],
+    access: "write",
+    scope: byMunicipality,
+    params: proposalParams,
+    query: proposalDeleteSchema,
+    response: {
+      status: 204,
+      description: "Forslaget er slettet",
+      errors: { 409: "Forslaget er ændret imens, eller det indgår i en budgetaftale" },
+    },
+    handler: async ({ app, params, query, req }) => {
+      await deleteProposal(
+        app.db,
+        await resolveMunicipality(app.db, params.m),
+        params.id,
+        query,
+        actorOf(req),
+      );
+    },
   }),
   defineRoute({
     method: "GET",

@@ -4,7 +4,14 @@ import { OrgNav } from "./components/OrgNav.tsx";
 import { ErrorState, errorTitle, Loading, NoAccess, SignInRequired } from "./components/States.tsx";
 import { t } from "./i18n/da.ts";
 import { useApi } from "./lib/api.ts";
-import { canImport, canReadProposals, isAdministrator, passwordHref } from "./lib/auth.ts";
+import {
+  canImport,
+  canReadAgreements,
+  canReadAppropriations,
+  canReadProposals,
+  isAdministrator,
+  passwordHref,
+} from "./lib/auth.ts";
 import { useTitle } from "./lib/hooks.ts";
 import { carryOver, parseOverviewParams } from "./lib/overviewParams.ts";
 import { matchRoute, municipalityHref } from "./lib/paths.ts";
@@ -18,6 +25,13 @@ import { OverviewPage } from "./views/OverviewPage.tsx";
 const ImportPage = lazy(() => import("./views/ImportPage.tsx").then((m) => ({ default: m.ImportPage })));
 const ProposalsPage = lazy(() =>
   import("./views/ProposalsPage.tsx").then((m) => ({ default: m.ProposalsPage })),
+);
+const AppropriationsPage = lazy(() =>
+  import("./views/AppropriationsPage.tsx").then((m) => ({ default: m.AppropriationsPage })),
+);
+const RemarksPage = lazy(() => import("./views/RemarksPage.tsx").then((m) => ({ default: m.RemarksPage })));
+const AgreementsSection = lazy(() =>
+  import("./views/agreements/AgreementsSection.tsx").then((m) => ({ default: m.AgreementsSection })),
 );
 const SignInPage = lazy(() =>
   import("./views/account/SignInPage.tsx").then((m) => ({ default: m.SignInPage })),
@@ -87,7 +101,7 @@ function NotFound({ path }: { path: string }) {
 }
 
 /** Which of a municipality's pages is open: an overview, the import or the proposals catalogue. */
-type MunicipalityPage = "overview" | "import" | "proposals";
+type MunicipalityPage = "overview" | "import" | "proposals" | "agreements" | "appropriations" | "remarks";
 
 function MunicipalityPages({
   code,
@@ -118,10 +132,15 @@ function MunicipalityPages({
           currentId: page === "overview" ? (nodeId ?? root?.id ?? null) : null,
           importOpen: page === "import",
           proposalsOpen: page === "proposals",
+          agreementsOpen: page === "agreements",
+          remarksOpen: page === "remarks",
+          appropriationsOpen: page === "appropriations",
         }}
         params={carryOver(params)}
         showImport={canImport(session.user)}
         showProposals={canReadProposals(session.user)}
+        showAgreements={canReadAgreements(session.user)}
+        showAppropriations={canReadAppropriations(session.user)}
       />
     ) : undefined;
 
@@ -161,6 +180,34 @@ function MunicipalityPages({
         title={`${t("proposals.title")} – ${municipality.name}`}
       >
         <ProposalsPage municipality={municipality} query={location.query} />
+      </Guarded>
+    );
+  } else if (page === "appropriations") {
+    content = (
+      <Guarded
+        session={session}
+        allow={canReadAppropriations}
+        title={`${t("appropriations.title")} – ${municipality.name}`}
+      >
+        <AppropriationsPage municipality={municipality} nodes={org.data} query={location.query} />
+      </Guarded>
+    );
+  } else if (page === "remarks") {
+    // Not guarded: the documents are public for a published municipality; the page itself asks
+    // for signing in where the sections need it.
+    content = (
+      <Suspense fallback={<Loading />}>
+        <RemarksPage municipality={municipality} nodes={org.data} query={location.query} />
+      </Suspense>
+    );
+  } else if (page === "agreements") {
+    content = (
+      <Guarded
+        session={session}
+        allow={canReadAgreements}
+        title={`${t("agreements.title")} – ${municipality.name}`}
+      >
+        <AgreementsSection municipality={municipality} nodes={org.data} location={location} />
       </Guarded>
     );
   } else {
@@ -203,6 +250,14 @@ export function App() {
       return <MunicipalityPages code={route.code} location={location} nodeId={null} page="import" />;
     case "proposals":
       return <MunicipalityPages code={route.code} location={location} nodeId={null} page="proposals" />;
+    case "appropriations":
+      return <MunicipalityPages code={route.code} location={location} nodeId={null} page="appropriations" />;
+    case "remarks":
+      return <MunicipalityPages code={route.code} location={location} nodeId={null} page="remarks" />;
+    case "agreements":
+    case "agreement":
+    case "agreementCompare":
+      return <MunicipalityPages code={route.code} location={location} nodeId={null} page="agreements" />;
     case "signIn":
       return (
         <Layout>

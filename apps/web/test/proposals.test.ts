@@ -6,13 +6,16 @@ import { changedFields, mergeChanges, resolveConflicts } from "../src/lib/merge.
 import { matchRoute, parseProposalsQuery, proposalsHref } from "../src/lib/paths.ts";
 import {
   auditValueText,
+  blankProposal,
   cellText,
   checksSummary,
   editableOf,
   editValueText,
   emptyLine,
+  emptyReference,
   formOf,
   formYears,
+  periodOfCatalogue,
   proposalForSchedule,
   proposalHeading,
   proposalIssues,
@@ -447,6 +450,63 @@ describe("editing a proposal", () => {
     expect(r.fields).toEqual({ title: ["mangler"] });
     expect(r.lines).toEqual({ 1: ["2025: skal være et helt antal øre"], 0: ["Navn: for lang"] });
     expect(r.general).toEqual(["body.version: skal være et tal"]);
+  });
+});
+
+describe("references and new proposals", () => {
+  it("reads references from the form, leaving out rows without a schedule, and sends them as one field", () => {
+    const years = formYears(s08);
+    const form = formOf(editableOf(s08), years);
+    form.references = [
+      { ...emptyReference(), schedule: "8.1.2. 01" },
+      { ...emptyReference(), schedule: " 2.1.2. 05 ", relation: "related" },
+      emptyReference(),
+    ];
+    const r = readForm(form, years);
+    if (!r.ok) throw new Error("not ok");
+    expect(changedFields(editableOf(s08), r.value)).toEqual({
+      references: [
+        { schedule: "8.1.2. 01", relation: "alternative_to" },
+        { schedule: "2.1.2. 05", relation: "related" },
+      ],
+    });
+    expect(editValueText("references", r.value.references)).toBe(
+      "Alternativ til skema 8.1.2. 01; Henviser til skema 2.1.2. 05",
+    );
+    expect(auditValueText("references", [])).toBe("—");
+  });
+
+  it("puts the server's issues about a reference at that reference", () => {
+    const r = proposalIssues([
+      { field: "body.references.1.schedule", reason: "et forslag kan ikke henvise til sig selv" },
+      { field: "body.catalogue", reason: "ukendt katalog" },
+    ]);
+    expect(r.references).toEqual({ 1: ["et forslag kan ikke henvise til sig selv"] });
+    expect(r.fields).toEqual({ catalogue: ["ukendt katalog"] });
+  });
+
+  it("starts a new proposal blank, as a draft, and needs a schedule", () => {
+    const blank = blankProposal("Budget 2025-2028", { firstYear: 2025, lastYear: 2028 });
+    const years = formYears(blank);
+    expect(years).toEqual([2025, 2026, 2027, 2028]);
+    const r = readForm(formOf(editableOf(blank), years), years);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems.fields).toEqual({
+        schedule: "proposals.needSchedule",
+        title: "proposals.needTitle",
+        committee: "proposals.needCommittee",
+        area: "proposals.needArea",
+      });
+    }
+    expect(editableOf(blank).status).toBe("draft");
+  });
+
+  it("reads a catalogue's budget period from its name", () => {
+    expect(periodOfCatalogue("Budget 2025-2028")).toEqual({ firstYear: 2025, lastYear: 2028 });
+    expect(periodOfCatalogue(" budget 2023–2026 ")).toEqual({ firstYear: 2023, lastYear: 2026 });
+    expect(periodOfCatalogue("Budget 2028-2025")).toBeUndefined();
+    expect(periodOfCatalogue("Ønskeliste")).toBeUndefined();
   });
 });
 

@@ -1,6 +1,8 @@
 import { t } from "../i18n/da.ts";
+import { appropriationsHref } from "../lib/appropriations.ts";
 import { type OverviewParams, overviewHref } from "../lib/overviewParams.ts";
-import { importHref, proposalsHref } from "../lib/paths.ts";
+import { agreementsHref, importHref, proposalsHref } from "../lib/paths.ts";
+import { remarksHref } from "../lib/remarks.ts";
 import { Link } from "../lib/router.tsx";
 import type { OrgNode } from "../lib/types.ts";
 
@@ -10,6 +12,12 @@ export interface NavTarget {
   importOpen: boolean;
   /** The proposals catalogue is open. */
   proposalsOpen?: boolean;
+  /** A budget agreement page is open. */
+  agreementsOpen?: boolean;
+  /** The appropriations page is open. */
+  appropriationsOpen?: boolean;
+  /** The budget remarks are open. */
+  remarksOpen?: boolean;
 }
 
 /**
@@ -24,6 +32,8 @@ export function OrgNav({
   params,
   showImport,
   showProposals = false,
+  showAgreements = false,
+  showAppropriations = false,
 }: {
   code: string;
   nodes: readonly OrgNode[];
@@ -33,6 +43,10 @@ export function OrgNav({
   showImport: boolean;
   /** The proposals catalogue's link, for the roles that may read it. */
   showProposals?: boolean;
+  /** The budget agreements' link, for the roles that may read them. */
+  showAgreements?: boolean;
+  /** The appropriations' link, for the roles that may read them. */
+  showAppropriations?: boolean;
 }) {
   const byParent = new Map<number | null, OrgNode[]>();
   for (const n of nodes) {
@@ -96,6 +110,41 @@ export function OrgNav({
             </Link>
           </li>
         ) : null}
+        {showAppropriations ? (
+          <li>
+            <Link
+              to={appropriationsHref(code)}
+              aria-current={target.appropriationsOpen ? "page" : undefined}
+              className={target.appropriationsOpen ? "current" : undefined}
+              data-testid="nav-appropriations"
+            >
+              {t("nav.appropriations")}
+            </Link>
+          </li>
+        ) : null}
+        {showAgreements ? (
+          <li>
+            <Link
+              to={agreementsHref(code)}
+              aria-current={target.agreementsOpen ? "page" : undefined}
+              className={target.agreementsOpen ? "current" : undefined}
+              data-testid="nav-agreements"
+            >
+              {t("nav.agreements")}
+            </Link>
+          </li>
+        ) : null}
+        {/* Everyone: the remarks are published with the budget (sections need signing in). */}
+        <li>
+          <Link
+            to={remarksHref(code)}
+            aria-current={target.remarksOpen ? "page" : undefined}
+            className={target.remarksOpen ? "current" : undefined}
+            data-testid="nav-remarks"
+          >
+            {t("nav.remarks")}
+          </Link>
+        </li>
         {showImport ? (
           <li>
             <Link

@@ -35,6 +35,26 @@ export function canEditProposals(user: WithRole): boolean {
   return canImport(user);
 }
 
+/** Budget agreements (scenarios are negotiation material): every signed-in role but budgetansvarlig. */
+export function canReadAgreements(user: WithRole): boolean {
+  return user !== null && user !== undefined && user.role !== "budgetansvarlig";
+}
+
+/** Creating, editing, deleting and adopting budget agreements. */
+export function canWriteAgreements(user: WithRole): boolean {
+  return canImport(user);
+}
+
+/** The appropriations page (the municipality's list): every signed-in role but budgetansvarlig. */
+export function canReadAppropriations(user: WithRole): boolean {
+  return user !== null && user !== undefined && user.role !== "budgetansvarlig";
+}
+
+/** Giving appropriations and setting an area's carry-over. */
+export function canEditAppropriations(user: WithRole): boolean {
+  return canImport(user);
+}
+
 /** Typing in budget figures (a budgetansvarlig only in their own units; the server says where). */
 export function canEditFigures(user: WithRole): boolean {
   return canImport(user) || user?.role === "budgetansvarlig";

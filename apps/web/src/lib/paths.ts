@@ -4,6 +4,11 @@ export type Route =
   | { name: "overview"; code: string; nodeId: number | null }
   | { name: "import"; code: string }
   | { name: "proposals"; code: string }
+  | { name: "remarks"; code: string }
+  | { name: "appropriations"; code: string }
+  | { name: "agreements"; code: string }
+  | { name: "agreement"; code: string; id: number }
+  | { name: "agreementCompare"; code: string }
   | { name: "signIn" }
   | { name: "password" }
   | { name: "users" }
@@ -41,6 +46,15 @@ export function matchRoute(path: string): Route {
   if (parts.length === 2) return { name: "overview", code, nodeId: null };
   if (parts.length === 3 && parts[2] === "import") return { name: "import", code };
   if (parts.length === 3 && parts[2] === "forslag") return { name: "proposals", code };
+  if (parts.length === 3 && parts[2] === "bemaerkninger") return { name: "remarks", code };
+  if (parts.length === 3 && parts[2] === "bevillinger") return { name: "appropriations", code };
+  if (parts[2] === "budgetaftale") {
+    if (parts.length === 3) return { name: "agreements", code };
+    if (parts.length === 4 && parts[3] === "sammenlign") return { name: "agreementCompare", code };
+    if (parts.length === 4 && /^[1-9]\d{0,8}$/.test(parts[3] ?? "")) {
+      return { name: "agreement", code, id: Number(parts[3]) };
+    }
+  }
   if (parts.length === 4 && parts[2] === "enhed" && /^\d{1,9}$/.test(parts[3] ?? "")) {
     return { name: "overview", code, nodeId: Number(parts[3]) };
   }
@@ -81,6 +95,29 @@ export function parseProposalsQuery(query: URLSearchParams): {
     catalogue: catalogue === "" ? null : catalogue,
     proposal: /^[1-9]\d{0,8}$/.test(proposal) ? Number(proposal) : null,
   };
+}
+
+/** The budget agreements (scenarios) of a municipality, one of them, and two side by side. */
+export function agreementsHref(code: string): string {
+  return `${municipalityHref(code)}/budgetaftale`;
+}
+
+export function agreementHref(code: string, id: number): string {
+  return `${agreementsHref(code)}/${id}`;
+}
+
+export function agreementCompareHref(code: string, a?: number | null, b?: number | null): string {
+  const q = new URLSearchParams();
+  if (a !== undefined && a !== null) q.set("a", String(a));
+  if (b !== undefined && b !== null) q.set("b", String(b));
+  const search = q.toString();
+  return `${agreementsHref(code)}/sammenlign${search === "" ? "" : `?${search}`}`;
+}
+
+/** ?a=&b= of the comparison: positive whole numbers, else null. */
+export function parseCompareQuery(query: URLSearchParams): { a: number | null; b: number | null } {
+  const id = (v: string | null) => (v !== null && /^[1-9]\d{0,8}$/.test(v) ? Number(v) : null);
+  return { a: id(query.get("a")), b: id(query.get("b")) };
 }
 
 export const USERS_PATH = "/admin/brugere";

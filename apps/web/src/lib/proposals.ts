@@ -210,6 +210,16 @@ export function proposalForSchedule<P extends Pick<ProposalView, "schedule">>(
 // ---------------------------------------------------------------------------------------------
 // Editing
 
+export type ReferenceRelation = ProposalView["references"][number]["relation"];
+
+export const REFERENCE_RELATIONS: readonly ReferenceRelation[] = ["alternative_to", "related"];
+
+export interface EditableReference {
+  /** As typed ("8.1.2 01"); the server writes it canonically ("8.1.2. 01"). */
+  schedule: string;
+  relation: ReferenceRelation;
+}
+
 export interface EditableLine {
   name: string;
   /** Ascending by year; only the years with an amount. */
@@ -218,6 +228,7 @@ export interface EditableLine {
 
 /** The fields the edit form changes, in the shape that is compared, merged and sent. */
 export interface ProposalEditable extends Record<string, unknown> {
+  schedule: string;
   title: string;
   text: string;
   kind: ProposalKind;
@@ -226,9 +237,11 @@ export interface ProposalEditable extends Record<string, unknown> {
   area: string;
   internalNumber: string | null;
   lines: EditableLine[];
+  references: EditableReference[];
 }
 
 export type EditField =
+  | "schedule"
   | "title"
   | "text"
   | "kind"
@@ -236,9 +249,11 @@ export type EditField =
   | "committee"
   | "area"
   | "internalNumber"
-  | "lines";
+  | "lines"
+  | "references";
 
 export const EDIT_FIELDS: readonly EditField[] = [
+  "schedule",
   "title",
   "text",
   "kind",
@@ -247,6 +262,7 @@ export const EDIT_FIELDS: readonly EditField[] = [
   "area",
   "internalNumber",
   "lines",
+  "references",
 ];
 
 function normalText(text: string): string {
@@ -266,6 +282,7 @@ function normalLine(name: string, amounts: readonly YearAmount[]): EditableLine 
 export function editableOf(p: ProposalView): ProposalEditable {
   const n = p.internalNumber?.trim() ?? "";
   return {
+    schedule: p.schedule.trim(),
     title: p.title.trim(),
     text: normalText(p.text),
     kind: p.kind,
@@ -274,6 +291,7 @@ export function editableOf(p: ProposalView): ProposalEditable {
     area: p.area.trim(),
     internalNumber: n === "" ? null : n,
     lines: p.lines.map((l) => normalLine(l.name, l.amounts)),
+    references: p.references.map((r) => ({ schedule: r.schedule.trim(), relation: r.relation })),
   };
 }
 
@@ -285,7 +303,15 @@ export interface FormLine {
   amounts: Record<number, string>;
 }
 
+export interface FormReference {
+  /** React's key. */
+  key: string;
+  schedule: string;
+  relation: ReferenceRelation;
+}
+
 export interface ProposalForm {
+  schedule: string;
   title: string;
   text: string;
   kind: ProposalKind;
@@ -294,6 +320,7 @@ export interface ProposalForm {
   area: string;
   internalNumber: string;
   lines: FormLine[];
+  references: FormReference[];
 }
 
 let lineKeys = 0;
@@ -302,6 +329,45 @@ let lineKeys = 0;
 export function newLineKey(): string {
   lineKeys += 1;
   return `line-${lineKeys}`;
+}
+
+export function emptyReference(): FormReference {
+  return { key: newLineKey(), schedule: "", relation: "alternative_to" };
+}
+
+/** A blank proposal in a catalogue, for the form that creates one (a draft, no lines). */
+export function blankProposal(catalogue: string, period: ProposalView["period"]): ProposalView {
+  return {
+    id: 0,
+    catalogue,
+    period,
+    version: 0,
+    updatedAt: "",
+    schedule: "",
+    internalNumber: null,
+    kind: "drift",
+    kindLabel: kindLabel("drift"),
+    title: "",
+    text: "",
+    committee: "",
+    area: "",
+    status: "draft",
+    statusLabel: statusLabel("draft"),
+    lines: [],
+    totals: [],
+    total: "0",
+    references: [],
+    warnings: [],
+  };
+}
+
+/** The budget period a catalogue's name gives ("Budget 2025-2028"); undefined for another name. */
+export function periodOfCatalogue(name: string): ProposalView["period"] | undefined {
+  const m = /^\s*budget\s+(\d{4})\s*[-\u2013]\s*(\d{4})\s*$/i.exec(name);
+  if (!m) return undefined;
+  const firstYear = Number(m[1]);
+  const lastYear = Number(m[2]);
+  return firstYear <= lastYear && lastYear - firstYear < 20 ? { firstYear, lastYear } : undefined;
 }
 
 export function emptyLine(years: readonly number[]): FormLine {
@@ -318,6 +384,7 @@ export function formYears(p: ProposalView, also: readonly EditableLine[] = []): 
 /** The form filled from editable values: amounts in 1.000 kr., exactly ("0,5" for 50.000.000 øre). */
 export function formOf(e: ProposalEditable, years: readonly number[]): ProposalForm {
   return {
+    schedule: e.schedule,
     title: e.title,
     text: e.text,
     kind: e.kind,
@@ -338,6 +405,7 @@ export function formOf(e: ProposalEditable, years: readonly number[]): ProposalF
         ),
       };
     }),
+    references: e.references.map((r) => ({ key: newLineKey(), schedule: r.schedule, relation: r.relation })),
   };
 }
 
@@ -347,7 +415,7 @@ export function amountKey(line: number, year: number): string {
 }
 
 export interface FormProblems {
-  fields: Partial<Record<"title" | "committee" | "area", MessageKey>>;
+  fields: Partial<Record<"schedule" | "title" | "committee" | "area", MessageKey>>;
   amounts: Record<string, MessageKey>;
 }
 
@@ -356,6 +424,7 @@ export type ReadForm = { ok: true; value: ProposalEditable } | { ok: false; prob
 /** The form read back: trimmed text fields, amounts to øre (BigInt, exact); empty amounts are absent. */
 export function readForm(form: ProposalForm, years: readonly number[]): ReadForm {
   const problems: FormProblems = { fields: {}, amounts: {} };
+  if (form.schedule.trim() === "") problems.fields.schedule = "proposals.needSchedule";
   if (form.title.trim() === "") problems.fields.title = "proposals.needTitle";
   if (form.committee.trim() === "") problems.fields.committee = "proposals.needCommittee";
   if (form.area.trim() === "") problems.fields.area = "proposals.needArea";
@@ -377,6 +446,7 @@ export function readForm(form: ProposalForm, years: readonly number[]): ReadForm
   return {
     ok: true,
     value: {
+      schedule: form.schedule.trim(),
       title: form.title.trim(),
       text: normalText(form.text),
       kind: form.kind,
@@ -385,6 +455,10 @@ export function readForm(form: ProposalForm, years: readonly number[]): ReadForm
       area: form.area.trim(),
       internalNumber: n === "" ? null : n,
       lines,
+      // A row left without a schedule is no reference.
+      references: form.references
+        .filter((r) => r.schedule.trim() !== "")
+        .map((r) => ({ schedule: r.schedule.trim(), relation: r.relation })),
     },
   };
 }
@@ -398,6 +472,7 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   area: "proposals.field.area",
   internalNumber: "proposals.field.internalNumber",
   lines: "proposals.field.lines",
+  references: "proposals.field.references",
   schedule: "proposals.field.schedule",
   total: "proposals.field.total",
   reason: "proposals.field.reason",
@@ -425,11 +500,31 @@ export function linesText(lines: readonly EditableLine[]): string {
     .join("; ");
 }
 
+/** "Alternativ til skema 8.1.2. 01; Henviser til skema 2.1.2. 03" ("—" for none). */
+export function referencesText(refs: readonly EditableReference[]): string {
+  if (refs.length === 0) return t("audit.none");
+  return refs.map((r) => t(`proposals.ref.${r.relation}`, { schedule: r.schedule })).join("; ");
+}
+
+function isReferenceList(value: unknown): value is EditableReference[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (r) =>
+        typeof r === "object" &&
+        r !== null &&
+        typeof (r as { schedule?: unknown }).schedule === "string" &&
+        REFERENCE_RELATIONS.includes((r as { relation?: unknown }).relation as ReferenceRelation),
+    )
+  );
+}
+
 /** An editable field's value as text for the 409 panel and its choices. */
 export function editValueText(field: string, value: unknown): string {
   if (field === "kind" && typeof value === "string") return kindLabel(value);
   if (field === "status" && typeof value === "string") return statusLabel(value);
   if (field === "lines" && Array.isArray(value)) return linesText(value as EditableLine[]);
+  if (field.split(".")[0] === "references" && isReferenceList(value)) return referencesText(value);
   return valueText(value);
 }
 
@@ -474,9 +569,11 @@ export function auditValueText(field: string, value: unknown): string {
 }
 
 export interface ServerProblems {
-  fields: Partial<Record<EditField | "reason", string[]>>;
+  fields: Partial<Record<EditField | "reason" | "catalogue", string[]>>;
   /** By line index: the server's reasons about one line, with the year or field named. */
   lines: Record<number, string[]>;
+  /** By index of the references sent: the server's reasons about one reference. */
+  references: Record<number, string[]>;
   general: string[];
 }
 
@@ -488,7 +585,7 @@ export function proposalIssues(
   issues: readonly Issue[] | undefined,
   sent?: readonly EditableLine[],
 ): ServerProblems {
-  const out: ServerProblems = { fields: {}, lines: {}, general: [] };
+  const out: ServerProblems = { fields: {}, lines: {}, references: {}, general: [] };
   for (const issue of issues ?? []) {
     const path = issue.field.replace(/^body\./, "").split(".");
     const [head, index, sub, subIndex] = path;
@@ -503,11 +600,14 @@ export function proposalIssues(
       const list = out.lines[i] ?? [];
       list.push(t("proposals.lineIssue", { field: what, reason: issue.reason }));
       out.lines[i] = list;
+    } else if (head === "references" && index !== undefined && /^\d+$/.test(index)) {
+      const i = Number(index);
+      out.references[i] = [...(out.references[i] ?? []), issue.reason];
     } else if (
       head !== undefined &&
-      ((EDIT_FIELDS as readonly string[]).includes(head) || head === "reason")
+      ((EDIT_FIELDS as readonly string[]).includes(head) || head === "reason" || head === "catalogue")
     ) {
-      const key = head as EditField | "reason";
+      const key = head as EditField | "reason" | "catalogue";
       out.fields[key] = [...(out.fields[key] ?? []), issue.reason];
     } else {
       out.general.push(issue.field === "" ? issue.reason : `${issue.field}: ${issue.reason}`);

@@ -1,7 +1,8 @@
 /**
- * Reading a proposals catalogue in its printed text form (seed 003's layout) into the
- * municipality: the file goes to the server as base64; the answer says how many proposals were
- * created, changed and unchanged and what the checks found, or why nothing was stored.
+ * Reading a proposals catalogue into the municipality, in its printed text form (seed 003's layout)
+ * or as the Excel workbook the page downloads: the file goes to the server as base64; the answer
+ * says how many proposals were created, changed and unchanged and what the checks found, or why
+ * nothing was stored (each error with its sheet, line and column).
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { ErrorState, Loading } from "../components/States.tsx";
@@ -12,9 +13,25 @@ import { formatNumber } from "../lib/format.ts";
 import { proposalsHref } from "../lib/paths.ts";
 import { checksSummary, severityLabel, sortWarnings } from "../lib/proposals.ts";
 import { Link } from "../lib/router.tsx";
-import type { CatalogueImportResult, Municipality } from "../lib/types.ts";
+import type { CatalogueImportResult, FileError, Municipality } from "../lib/types.ts";
 
 type Outcome = { type: "done"; result: CatalogueImportResult } | { type: "failed"; error: ApiError };
+
+/** "Ark »Skema 2.1.2. 06«, linje 4, kolonne »2024«: …"; a text file's error as "Linje 8: …". */
+function fileErrorText(e: FileError & { sheet?: string }): string {
+  if (e.sheet === undefined && e.column === undefined) {
+    return e.line ? t("proposals.importErrorLine", { line: e.line, reason: e.reason }) : e.reason;
+  }
+  const where = [
+    e.sheet !== undefined ? t("proposals.importErrorSheet", { sheet: e.sheet }) : "",
+    e.line ? t("proposals.importErrorRow", { line: e.line }) : "",
+    e.column !== undefined ? t("proposals.importErrorColumn", { column: e.column }) : "",
+  ]
+    .filter((x) => x !== "")
+    .join(", ");
+  const text = where.charAt(0).toLocaleUpperCase("da") + where.slice(1);
+  return t("proposals.importErrorAt", { where: text, reason: e.reason });
+}
 
 function ImportFailure({ error }: { error: ApiError }) {
   const errors = error.body.errors ?? [];
@@ -30,9 +47,7 @@ function ImportFailure({ error }: { error: ApiError }) {
         <ul>
           {errors.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: errors are positional.
-            <li key={`e${i}`}>
-              {e.line ? t("proposals.importErrorLine", { line: e.line, reason: e.reason }) : e.reason}
-            </li>
+            <li key={`e${i}`}>{fileErrorText(e)}</li>
           ))}
           {issues.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: issues are positional.
@@ -111,7 +126,7 @@ export function CatalogueImport({
           <input
             id={ids.file}
             type="file"
-            accept=".txt,text/plain"
+            accept=".txt,text/plain,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             aria-invalid={problem ? true : undefined}
             aria-describedby={problem ? ids.problem : undefined}
             onChange={(e) => {

@@ -1,9 +1,11 @@
 /**
- * "Ret forslag": title, text, kind, status, committee, area, internal number and the lines (name
- * and an amount per year in 1.000 kr., typed the Danish way and read to øre exactly), with a
- * reason for the history. Only the changed fields are sent, with the version that was fetched; a
- * 409 shows the current proposal next to mine and offers to reload or merge (three-way, the lines
- * as one field); a 400's issues are shown at their fields.
+ * "Ret forslag" and "Nyt forslag": schedule, title, text, kind, status, committee, area, internal
+ * number, the lines (name and an amount per year in 1.000 kr., typed the Danish way and read to øre
+ * exactly) and the references to other schedules (alternative to / refers to), with a reason for
+ * the history. Editing sends only the changed fields, with the version that was fetched; a 409
+ * shows the current proposal next to mine and offers to reload or merge (three-way, the lines and
+ * the references each as one field). Creating sends everything to the catalogue named in the form.
+ * A 400's issues are shown at their fields.
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { ConflictChoices, ConflictPanel } from "../components/Conflict.tsx";
@@ -24,6 +26,7 @@ import {
   editableOf,
   editValueText,
   emptyLine,
+  emptyReference,
   type FormProblems,
   formOf,
   formYears,
@@ -32,8 +35,12 @@ import {
   PROPOSAL_STATUSES,
   type ProposalEditable,
   type ProposalForm,
+  periodOfCatalogue,
   proposalFieldLabel,
   proposalIssues,
+  proposalYears,
+  REFERENCE_RELATIONS,
+  type ReferenceRelation,
   readForm,
   type ServerProblems,
   statusLabel,
@@ -50,7 +57,7 @@ interface Conflict {
 }
 
 const NO_PROBLEMS: FormProblems = { fields: {}, amounts: {} };
-const NO_SERVER_PROBLEMS: ServerProblems = { fields: {}, lines: {}, general: [] };
+const NO_SERVER_PROBLEMS: ServerProblems = { fields: {}, lines: {}, references: {}, general: [] };
 
 function joined(a: string | undefined, b: readonly string[] | undefined): string | undefined {
   const all = [...(a ? [a] : []), ...(b ?? [])];
@@ -60,19 +67,26 @@ function joined(a: string | undefined, b: readonly string[] | undefined): string
 export function ProposalEditForm({
   url,
   initial,
+  create,
+  schedules = [],
   onSaved,
   onReloaded,
   onCancel,
 }: {
-  /** The proposal's address in the API (PATCH). */
+  /** The proposal's address in the API (PATCH), or the catalogue's when creating (POST). */
   url: string;
   initial: ProposalView;
+  /** Creating a proposal: the catalogues there are (the form names the one to add to). */
+  create?: { catalogues: readonly { catalogue: string; firstYear: number; lastYear: number }[] };
+  /** The catalogue's schedules, offered when typing a reference. */
+  schedules?: readonly string[];
   onSaved: (saved: ProposalView) => void;
   /** The form now shows the current proposal (after a 409): the page may show it too. */
-  onReloaded: (current: ProposalView) => void;
+  onReloaded?: (current: ProposalView) => void;
   onCancel: () => void;
 }) {
   const [loaded, setLoaded] = useState(initial);
+  const [catalogue, setCatalogue] = useState(initial.catalogue);
   const [years, setYears] = useState(() => formYears(initial));
   const [form, setForm] = useState<ProposalForm>(() => formOf(editableOf(initial), formYears(initial)));
   const [reason, setReason] = useState("");
@@ -86,18 +100,34 @@ export function ProposalEditForm({
   const heading = useRef<HTMLHeadingElement>(null);
   const lineList = useRef<HTMLOListElement>(null);
   const focusLine = useRef<string | null>(null);
-  const ids = { heading: useId(), linesHelp: useId() };
+  const ids = { heading: useId(), linesHelp: useId(), refsHelp: useId(), schedules: useId() };
+  const refList = useRef<HTMLOListElement>(null);
+  const focusRef = useRef<string | null>(null);
+
+  // Creating: the years of the table follow the catalogue chosen (its budget period).
+  const chooseCatalogue = (name: string) => {
+    setCatalogue(name);
+    const known = create?.catalogues.find((c) => c.catalogue === name.trim());
+    const period = known ? { firstYear: known.firstYear, lastYear: known.lastYear } : periodOfCatalogue(name);
+    if (period) setYears(proposalYears({ period, lines: [], totals: [] }));
+  };
 
   useEffect(() => {
     heading.current?.focus();
   }, []);
 
-  // A line just added: its name field takes focus.
+  // A line or reference just added: its first field takes focus.
   useEffect(() => {
     const key = focusLine.current;
-    if (key === null) return;
-    focusLine.current = null;
-    lineList.current?.querySelector<HTMLInputElement>(`[data-line="${key}"] input`)?.focus();
+    if (key !== null) {
+      focusLine.current = null;
+      lineList.current?.querySelector<HTMLInputElement>(`[data-line="${key}"] input`)?.focus();
+    }
+    const ref = focusRef.current;
+    if (ref !== null) {
+      focusRef.current = null;
+      refList.current?.querySelector<HTMLElement>(`[data-ref="${ref}"] select`)?.focus();
+    }
   });
 
   const clearProblems = () => {
@@ -115,7 +145,44 @@ export function ProposalEditForm({
     setConflict(undefined);
     clearProblems();
     setStatus(message);
-    onReloaded(current);
+    onReloaded?.(current);
+  };
+
+  /** The references sent, by their index in the form (rows without a schedule are not sent). */
+  const sentReferenceRows = (): number[] =>
+    form.references.flatMap((r, i) => (r.schedule.trim() === "" ? [] : [i]));
+
+  const showIssues = (
+    apiError: ReturnType<typeof asApiError>,
+    sentLines: ProposalEditable["lines"] | undefined,
+  ) => {
+    const byField = proposalIssues(apiError.body.issues, sentLines);
+    const rows = sentReferenceRows();
+    const references: ServerProblems["references"] = {};
+    for (const [i, reasons] of Object.entries(byField.references))
+      references[rows[Number(i)] ?? Number(i)] = reasons;
+    setServer({ ...byField, references });
+    setReasonError(byField.fields.reason?.join(" "));
+    setGeneral([apiError.message, ...byField.general]);
+  };
+
+  const sendNew = async (mine: ProposalEditable) => {
+    setBusy(true);
+    clearProblems();
+    setStatus("");
+    const why = reason.trim();
+    try {
+      const saved = await apiSend<ProposalView>("POST", url, {
+        catalogue: catalogue.trim(),
+        ...mine,
+        ...(why === "" ? {} : { reason: why }),
+      });
+      onSaved(saved);
+    } catch (err) {
+      showIssues(asApiError(err), mine.lines);
+    } finally {
+      setBusy(false);
+    }
   };
 
   const send = async (base: ProposalView, mine: ProposalEditable) => {
@@ -148,10 +215,7 @@ export function ProposalEditForm({
           choices: {},
         });
       } else {
-        const byField = proposalIssues(apiError.body.issues, changes.lines);
-        setServer(byField);
-        setReasonError(byField.fields.reason?.join(" "));
-        setGeneral([apiError.message, ...byField.general]);
+        showIssues(apiError, changes.lines);
       }
     } finally {
       setBusy(false);
@@ -164,7 +228,8 @@ export function ProposalEditForm({
     clearProblems();
     const read = readFormChecked();
     if (!read) return;
-    void send(loaded, read);
+    if (create) void sendNew(read);
+    else void send(loaded, read);
   };
 
   /** The form read back, or undefined after marking what is wrong (focus goes to the first). */
@@ -180,6 +245,9 @@ export function ProposalEditForm({
     }, 0);
     return undefined;
   };
+
+  const setReference = (index: number, change: Partial<{ schedule: string; relation: ReferenceRelation }>) =>
+    setForm({ ...form, references: form.references.map((r, i) => (i === index ? { ...r, ...change } : r)) });
 
   const setLine = (
     index: number,
@@ -197,10 +265,36 @@ export function ProposalEditForm({
   return (
     <section className="proposal-edit" aria-labelledby={ids.heading}>
       <h3 id={ids.heading} ref={heading} tabIndex={-1}>
-        {t("proposals.editTitle", { schedule: loaded.schedule })}
+        {create ? t("proposals.createTitle") : t("proposals.editTitle", { schedule: loaded.schedule })}
       </h3>
       <form onSubmit={submit} noValidate data-testid="proposal-form">
         <FormError messages={general} />
+        {create ? (
+          <TextField
+            label={t("proposals.field.catalogue")}
+            value={catalogue}
+            onChange={chooseCatalogue}
+            autoComplete="off"
+            required
+            maxLength={100}
+            size={24}
+            help={t("proposals.field.catalogueHelp")}
+            error={server.fields.catalogue}
+            data-testid="proposal-catalogue"
+          />
+        ) : null}
+        <TextField
+          label={t("proposals.field.schedule")}
+          value={form.schedule}
+          onChange={(schedule) => setForm({ ...form, schedule })}
+          autoComplete="off"
+          required
+          maxLength={30}
+          size={12}
+          help={t("proposals.field.scheduleHelp")}
+          error={joined(problems.fields.schedule && t(problems.fields.schedule), server.fields.schedule)}
+          data-testid="proposal-schedule"
+        />
         <TextField
           label={t("proposals.field.title")}
           value={form.title}
@@ -348,18 +442,100 @@ export function ProposalEditForm({
             {t("proposals.addLine")}
           </button>
         </fieldset>
+        <fieldset className="proposal-references">
+          <legend>{t("proposals.field.references")}</legend>
+          <p id={ids.refsHelp} className="help">
+            {t("proposals.field.referencesHelp")}
+          </p>
+          {server.fields.references ? (
+            <p className="field-error">{server.fields.references.join(" ")}</p>
+          ) : null}
+          {form.references.length === 0 ? <p>{t("proposals.noReferences")}</p> : null}
+          <datalist id={ids.schedules}>
+            {schedules
+              .filter((s) => s !== loaded.schedule)
+              .map((s) => (
+                <option key={s} value={s} />
+              ))}
+          </datalist>
+          <ol className="rows" ref={refList}>
+            {form.references.map((ref, i) => {
+              const n = i + 1;
+              const refProblems = server.references[i];
+              return (
+                <li key={ref.key} data-ref={ref.key}>
+                  <fieldset className="row-fieldset" data-testid="proposal-reference">
+                    <legend>{t("proposals.field.reference", { n })}</legend>
+                    <SelectBox<ReferenceRelation>
+                      label={t("proposals.field.relation")}
+                      value={ref.relation}
+                      options={REFERENCE_RELATIONS.map((r) => [r, t(`proposals.relation.${r}`)] as const)}
+                      onChange={(relation) => setReference(i, { relation })}
+                      testId="proposal-reference-relation"
+                    />
+                    <TextField
+                      label={t("proposals.field.refSchedule")}
+                      value={ref.schedule}
+                      onChange={(schedule) => setReference(i, { schedule })}
+                      autoComplete="off"
+                      list={ids.schedules}
+                      maxLength={30}
+                      size={12}
+                      error={refProblems}
+                      data-testid="proposal-reference-schedule"
+                    />
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => {
+                        setForm({ ...form, references: form.references.filter((_, j) => j !== i) });
+                        setStatus(t("proposals.referenceRemoved", { n }));
+                        setTimeout(() => {
+                          const rest = refList.current?.querySelectorAll<HTMLElement>("li select");
+                          (rest?.[0] ?? document.getElementById(`${ids.refsHelp}-add`))?.focus();
+                        }, 0);
+                      }}
+                    >
+                      {t("proposals.removeReference", { n })}
+                    </button>
+                  </fieldset>
+                </li>
+              );
+            })}
+          </ol>
+          <button
+            id={`${ids.refsHelp}-add`}
+            type="button"
+            className="secondary"
+            onClick={() => {
+              const ref = emptyReference();
+              focusRef.current = ref.key;
+              setForm({ ...form, references: [...form.references, ref] });
+              setStatus(t("proposals.referenceAdded", { n: form.references.length + 1 }));
+            }}
+            data-testid="proposal-add-reference"
+          >
+            {t("proposals.addReference")}
+          </button>
+        </fieldset>
         <TextAreaField
           label={t("proposals.field.reason")}
           value={reason}
           onChange={setReason}
-          help={t("proposals.field.reasonHelp")}
+          help={create ? t("proposals.field.createReasonHelp") : t("proposals.field.reasonHelp")}
           error={reasonError}
           maxLength={MAX_REASON}
           testId="proposal-reason"
         />
         <p className="actions">
           <button type="submit" disabled={busy || conflict !== undefined} data-testid="proposal-save">
-            {busy ? t("proposals.saving") : t("proposals.save")}
+            {create
+              ? busy
+                ? t("proposals.creating")
+                : t("proposals.createSave")
+              : busy
+                ? t("proposals.saving")
+                : t("proposals.save")}
           </button>
           <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
             {t("form.cancel")}

@@ -3,8 +3,9 @@
  * checks' findings at the top, each linking to its proposal, then every proposal with its kind,
  * schedule, committee and area, title, status, text and amounts in 1.000 kr. ("Budgetoverslag |
  * years… | I alt"), with its own findings next to it. ?katalog= chooses the catalogue (none: the
- * newest), ?forslag= the proposal to show. Administrator and økonomi may edit a proposal (409:
- * reload or merge) and import a catalogue; everyone who may read sees each proposal's history.
+ * newest), ?forslag= the proposal to show. Administrator and økonomi may create, edit (409: reload
+ * or merge) and delete a proposal (not one a budget agreement uses), set its references, and import
+ * a catalogue (text or Excel); everyone who may read sees each proposal's history.
  */
 import { type MouseEvent, useEffect, useId, useRef, useState } from "react";
 import { AuditList } from "../components/AuditList.tsx";
@@ -26,6 +27,7 @@ import { useTitle } from "../lib/hooks.ts";
 import { parseProposalsQuery, proposalsHref } from "../lib/paths.ts";
 import {
   auditValueText,
+  blankProposal,
   cellText,
   checksSummary,
   proposalAnchor,
@@ -41,6 +43,7 @@ import { Link, navigate, useLocation } from "../lib/router.tsx";
 import { useSession } from "../lib/session.ts";
 import type { Municipality, ProposalCatalogue, ProposalView, ProposalWarning } from "../lib/types.ts";
 import { CatalogueImport } from "./CatalogueImport.tsx";
+import { ProposalDelete } from "./ProposalDelete.tsx";
 import { ProposalEditForm } from "./ProposalEditForm.tsx";
 
 function headingId(id: number): string {
@@ -210,6 +213,7 @@ function Proposal({
   mayEdit,
   onSaved,
   onReloaded,
+  onDeleted,
 }: {
   code: string;
   catalogue: string;
@@ -218,8 +222,10 @@ function Proposal({
   mayEdit: boolean;
   onSaved: (saved: ProposalView) => void;
   onReloaded: (current: ProposalView) => void;
+  onDeleted: (deleted: ProposalView) => void;
 }) {
   const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [status, setStatus] = useState("");
   const editButton = useRef<HTMLButtonElement>(null);
@@ -234,6 +240,7 @@ function Proposal({
   }, [refocus, editing]);
   const closeForm = () => {
     setEditing(false);
+    setDeleting(false);
     setRefocus(true);
   };
   const warnings = sortWarnings(p.warnings);
@@ -300,19 +307,32 @@ function Proposal({
         {status}
       </p>
       <div className="actions">
-        {mayEdit && !editing ? (
-          <button
-            ref={editButton}
-            type="button"
-            className="secondary"
-            onClick={() => {
-              setStatus("");
-              setEditing(true);
-            }}
-            data-testid="proposal-edit-button"
-          >
-            {t("proposals.edit")}
-          </button>
+        {mayEdit && !editing && !deleting ? (
+          <>
+            <button
+              ref={editButton}
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setStatus("");
+                setEditing(true);
+              }}
+              data-testid="proposal-edit-button"
+            >
+              {t("proposals.edit")}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setStatus("");
+                setDeleting(true);
+              }}
+              data-testid="proposal-delete-button"
+            >
+              {t("proposals.delete")}
+            </button>
+          </>
         ) : null}
         <button
           type="button"
@@ -329,12 +349,25 @@ function Proposal({
         <ProposalEditForm
           url={url}
           initial={p}
+          schedules={proposals.map((x) => x.schedule)}
           onSaved={(saved) => {
             onSaved(saved);
             setStatus(t("proposals.saved", { schedule: saved.schedule }));
             closeForm();
           }}
           onReloaded={onReloaded}
+          onCancel={closeForm}
+        />
+      ) : null}
+      {deleting ? (
+        <ProposalDelete
+          url={url}
+          proposal={p}
+          onDeleted={onDeleted}
+          onReloaded={(current) => {
+            onReloaded(current);
+            closeForm();
+          }}
           onCancel={closeForm}
         />
       ) : null}
@@ -374,24 +407,38 @@ export function ProposalsPage({
   const data = res.data && !res.stale ? res.data : undefined;
   // Proposals saved (or reloaded after a 409) here, until the catalogue has them too.
   const [newer, setNewer] = useState<ReadonlyMap<number, ProposalView>>(new Map());
+  // Proposals deleted here, until the catalogue no longer has them.
+  const [deleted, setDeleted] = useState<ReadonlySet<number>>(new Set());
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState("");
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const createButton = useRef<HTMLButtonElement>(null);
   const selectId = useId();
   const shown = useRef<string | null>(null);
 
-  const proposals = (data?.proposals ?? []).map((p) => {
-    const n = newer.get(p.id);
-    return n && n.version > p.version ? n : p;
-  });
+  const stored = (data?.proposals ?? []).filter((p) => !deleted.has(p.id));
+  const proposals = [
+    ...stored.map((p) => {
+      const n = newer.get(p.id);
+      return n && n.version > p.version ? n : p;
+    }),
+    // Created here, until the catalogue has them too.
+    ...[...newer.values()].filter(
+      (n) => n.catalogue === data?.catalogue && !deleted.has(n.id) && !stored.some((p) => p.id === n.id),
+    ),
+  ];
   const keep = (p: ProposalView) => setNewer((prev) => new Map(prev).set(p.id, p));
 
   // ?forslag=: once the catalogue is there, show the proposal asked for (once per address).
   const target = asked.proposal;
   const loaded = data !== undefined;
   const href = useLocation().href;
+  const count = proposals.length;
   useEffect(() => {
+    void count;
     if (!loaded || target === null || shown.current === href) return;
-    shown.current = href;
-    showProposal(target);
-  }, [loaded, target, href]);
+    if (showProposal(target)) shown.current = href;
+  }, [loaded, target, href, count]);
 
   const intro = <p className="lead">{t("proposals.intro")}</p>;
   if (res.error) {
@@ -420,6 +467,56 @@ export function ProposalsPage({
     );
   }
   const summary = data.catalogues.find((c) => c.catalogue === data.catalogue);
+  const createForm =
+    mayEdit && creating ? (
+      <ProposalEditForm
+        url={base}
+        initial={blankProposal(
+          data.catalogue ?? `Budget ${m.settings.budgetYear}-${m.settings.budgetYear + 3}`,
+          summary
+            ? { firstYear: summary.firstYear, lastYear: summary.lastYear }
+            : { firstYear: m.settings.budgetYear, lastYear: m.settings.budgetYear + 3 },
+        )}
+        create={{ catalogues: data.catalogues }}
+        schedules={proposals.map((p) => p.schedule)}
+        onSaved={(saved) => {
+          keep(saved);
+          setCreating(false);
+          setNotice(t("proposals.created", { schedule: saved.schedule, status: saved.statusLabel }));
+          res.reload();
+          navigate(proposalsHref(m.code, { catalogue: saved.catalogue, proposal: saved.id }));
+        }}
+        onCancel={() => {
+          setCreating(false);
+          setTimeout(() => createButton.current?.focus(), 0);
+        }}
+      />
+    ) : null;
+  const createControls = mayEdit ? (
+    <section className="proposal-create" aria-label={t("proposals.create")}>
+      {creating ? null : (
+        <p className="actions">
+          <button
+            ref={createButton}
+            type="button"
+            onClick={() => {
+              setNotice("");
+              setCreating(true);
+            }}
+            data-testid="proposal-create-button"
+          >
+            {t("proposals.create")}
+          </button>
+        </p>
+      )}
+      {createForm}
+    </section>
+  ) : null;
+  const noticeLine = (
+    <p ref={noticeRef} role="status" className="form-status" tabIndex={-1} data-testid="proposals-notice">
+      {notice}
+    </p>
+  );
   const importForm = mayEdit ? (
     <CatalogueImport municipality={m} shown={data.catalogue} onImported={() => res.reload()} />
   ) : null;
@@ -428,10 +525,14 @@ export function ProposalsPage({
       <h1>{t("proposals.title")}</h1>
       {intro}
       {data.catalogue === null ? (
-        <p data-testid="proposals-empty">
-          {t("proposals.empty", { name: m.name })}{" "}
-          {mayEdit ? t("proposals.emptyImport") : t("proposals.emptyAsk")}
-        </p>
+        <>
+          <p data-testid="proposals-empty">
+            {t("proposals.empty", { name: m.name })}{" "}
+            {mayEdit ? t("proposals.emptyImport") : t("proposals.emptyAsk")}
+          </p>
+          {noticeLine}
+          {createControls}
+        </>
       ) : (
         <>
           {data.catalogues.length > 1 ? (
@@ -472,6 +573,8 @@ export function ProposalsPage({
               </a>
             ))}
           </nav>
+          {noticeLine}
+          {createControls}
           {target !== null && !proposals.some((p) => p.id === target) ? (
             <p className="info" role="status">
               {t("proposals.notInCatalogue", { id: target, catalogue: data.catalogue })}
@@ -497,6 +600,14 @@ export function ProposalsPage({
                 res.reload();
               }}
               onReloaded={keep}
+              onDeleted={(gone) => {
+                setDeleted((prev) => new Set(prev).add(gone.id));
+                setNotice(t("proposals.deleted", { schedule: gone.schedule }));
+                if (target === gone.id)
+                  navigate(proposalsHref(m.code, { catalogue: data.catalogue }), { replace: true });
+                res.reload();
+                setTimeout(() => noticeRef.current?.focus(), 0);
+              }}
             />
           ))}
         </>

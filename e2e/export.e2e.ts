@@ -2,45 +2,25 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import type { Browser, Download, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  danishNumber,
-  launchBrowser,
-  openPage,
-  type RunningApp,
-  SEED_000,
-  startApp,
-  type TestPage,
-  tableRows,
-} from "./support/app.ts";
+import type { Download, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserSuite, danishNumber, SEED_000, type TestPage, tableRows } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 let t: TestPage;
 let page: Page;
 let dir: string;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "bevilling-e2e-download-"));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  const problems = t?.problems ?? [];
-  await t?.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
-
 async function openOeu(query = ""): Promise<void> {
-  t = await openPage(browser, app);
+  t = await suite.open();
   page = t.page;
   await page.goto("/kommune/340");
   await page.locator("table.overview").getByRole("link", { name: "Økonomiudvalget" }).click();

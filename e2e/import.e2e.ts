@@ -1,20 +1,16 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   axeViolations,
-  launchBrowser,
-  openPage,
-  type RunningApp,
+  browserSuite,
   SEED_000,
   screenshot,
   signInAs,
-  startApp,
   type TestPage,
   tableRows,
 } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 let t: TestPage;
 let page: Page;
 
@@ -40,25 +36,9 @@ const BAD = {
   ),
 };
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-afterEach(async () => {
-  const problems = t?.problems ?? [];
-  await t?.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
-
 /** Importing is finance staff's work: every test here signs in as demo-okonomi. */
 async function fresh(): Promise<void> {
-  t = await openPage(browser, app);
+  t = await suite.open();
   await signInAs(t, "demo-okonomi");
   page = t.page;
 }

@@ -1,38 +1,18 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
+  browserSuite,
   type FocusInfo,
   focused,
-  launchBrowser,
-  openPage,
-  type RunningApp,
   signInAs,
-  startApp,
   type TestPage,
   tableRows,
   tabTo,
 } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 let t: TestPage;
 let page: Page;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-afterEach(async () => {
-  const problems = t?.problems ?? [];
-  await t?.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
 
 /** A focus ring one can see: a solid outline of at least 2 px. */
 function expectVisibleFocus(f: FocusInfo): void {
@@ -46,7 +26,7 @@ const link = (name: string) => (f: FocusInfo) => f.tag === "a" && f.text === nam
 
 describe("tastatur", () => {
   it("klarer hovedhandlingerne uden mus: navigation, prisniveau, enhed, graf, tabel bag grafen, drill-down, eksport", async () => {
-    t = await openPage(browser, app);
+    t = await suite.open();
     page = t.page;
     await page.goto("/");
     await page.getByRole("link", { name: "Sorø", exact: true }).waitFor();
@@ -126,7 +106,7 @@ describe("tastatur", () => {
   });
 
   it("når importen med tastaturet: vælg fil, forhåndsvis, og resultatet får fokus", async () => {
-    t = await openPage(browser, app);
+    t = await suite.open();
     await signInAs(t, "demo-okonomi");
     page = t.page;
     await page.goto("/kommune/340");

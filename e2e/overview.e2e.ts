@@ -1,44 +1,24 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   axeViolations,
+  browserSuite,
   danishNumber,
-  launchBrowser,
-  openPage,
-  type RunningApp,
   SEED_000,
   SEED_000_HEADER,
   screenshot,
   signInAs,
-  startApp,
   type TestPage,
   tableRows,
 } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
+const suite = browserSuite();
 let t: TestPage;
 let page: Page;
 let oeuPath: string;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-afterEach(async () => {
-  const problems = t?.problems ?? [];
-  await t?.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
-
 async function fresh(): Promise<void> {
-  t = await openPage(browser, app);
+  t = await suite.open();
   page = t.page;
 }
 

@@ -4,44 +4,16 @@
  * generated documents downloaded from the page and read back.
  */
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
+import { join } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  axeViolations,
-  launchBrowser,
-  openPage,
-  type RunningApp,
-  screenshot,
-  signInAs,
-  startApp,
-  type TestPage,
-  tableRows,
-} from "./support/app.ts";
+import { describe, expect, it } from "vitest";
+import { axeViolations, browserSuite, ROOT, screenshot, signInAs, tableRows } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
-let t: TestPage;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-afterEach(async () => {
-  const problems = t?.problems ?? [];
-  await t?.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
+const suite = browserSuite();
 
 describe("forslagskataloget", () => {
   it("viser seed 003's skemaer med tabeller og advarslerne for skema 08", async () => {
-    t = await openPage(browser, app);
+    const t = await suite.open();
     await signInAs(t, "demo-okonomi");
     const page = t.page;
     await page.goto("/kommune/330/forslag");
@@ -67,7 +39,7 @@ describe("forslagskataloget", () => {
   });
 
   it("gemmer en ændret status og henter kataloget som PDF og Excel fra siden", async () => {
-    t = await openPage(browser, app);
+    const t = await suite.open();
     await signInAs(t, "demo-okonomi");
     const page = t.page;
     await page.goto("/kommune/330/forslag");
@@ -93,8 +65,96 @@ describe("forslagskataloget", () => {
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
   });
 
+  it("opretter et forslag med to linjer og en henvisning, og sletter det igen", async () => {
+    const t = await suite.open();
+    await signInAs(t, "demo-okonomi");
+    const page = t.page;
+    await page.goto("/kommune/330/forslag");
+    await expect.poll(() => page.getByTestId("proposal").count()).toBe(8);
+    await page.getByTestId("proposal-create-button").click();
+    const form = page.getByTestId("proposal-form");
+    expect(await form.getByTestId("proposal-catalogue").inputValue()).toBe("Budget 2023-2026");
+    await form.getByTestId("proposal-schedule").fill("2.1.2.09");
+    await form.getByTestId("proposal-title").fill("Flere ungeguides");
+    await form.getByTestId("proposal-kind").selectOption("udvidelse");
+    await form.getByLabel("Udvalg", { exact: true }).fill("Økonomiudvalget");
+    await form.getByLabel("Område", { exact: true }).fill("Administration");
+    await form.getByTestId("proposal-text").fill("Et billigere alternativ til skema 08.");
+    for (const [name, amounts] of [
+      ["2 ungeguides", ["1.000", "1.000", "1.000", "1.000"]],
+      ["30 færre unge på uddannelseshjælp", ["", "-2.650", "-2.650", "-2.650"]],
+    ] as const) {
+      await form.getByTestId("proposal-add-line").click();
+      const line = form.getByTestId("proposal-line").last();
+      await line.getByTestId("proposal-line-name").fill(name);
+      for (const [i, amount] of amounts.entries()) {
+        if (amount !== "") await line.locator(`[data-year="${2023 + i}"]`).fill(amount);
+      }
+    }
+    await form.getByTestId("proposal-add-reference").click();
+    const ref = form.getByTestId("proposal-reference").last();
+    await ref.getByTestId("proposal-reference-relation").selectOption("alternative_to");
+    await ref.getByTestId("proposal-reference-schedule").fill("2.1.2. 08");
+    await form.screenshot({ path: join(ROOT, "test-results/screenshots/forslag-nyt.png") });
+    await form.getByTestId("proposal-save").click();
+
+    const p09 = page.locator('[data-testid=proposal][data-schedule="2.1.2. 09"]');
+    await p09.waitFor();
+    expect(await page.getByTestId("proposals-notice").textContent()).toBe(
+      "Skema 2.1.2. 09 er oprettet (Kladde).",
+    );
+    expect(await tableRows(page, '[data-schedule="2.1.2. 09"] [data-testid=proposal-table]')).toEqual([
+      ["Budgetoverslag", "2023", "2024", "2025", "2026", "I alt"],
+      ["2 ungeguides", "1.000", "1.000", "1.000", "1.000", "4.000"],
+      ["30 færre unge på uddannelseshjælp", "", "-2.650", "-2.650", "-2.650", "-7.950"],
+      ["I alt", "1.000", "-1.650", "-1.650", "-1.650", "-3.950"],
+    ]);
+    expect(await p09.locator(".proposal-refs").textContent()).toBe("Alternativ til skema 2.1.2. 08");
+    expect(await p09.getByTestId("proposal-status").textContent()).toContain("Kladde");
+    await p09.scrollIntoViewIfNeeded();
+    expect(await axeViolations(page)).toEqual([]);
+    // The page is long: the proposal itself is what the picture is of.
+    await p09.screenshot({ path: join(ROOT, "test-results/screenshots/forslag-oprettet.png") });
+
+    // The reference is edited in the same form: now it only refers to schedule 05.
+    await p09.getByTestId("proposal-edit-button").click();
+    const edit = p09.getByTestId("proposal-form");
+    await edit.getByTestId("proposal-reference-relation").selectOption("related");
+    await edit.getByTestId("proposal-reference-schedule").fill("2.1.2. 05");
+    await edit.getByTestId("proposal-save").click();
+    await expect.poll(() => p09.locator(".proposal-refs").textContent()).toBe("Henviser til skema 2.1.2. 05");
+
+    await p09.getByTestId("proposal-delete-button").click();
+    await p09.getByTestId("proposal-delete-reason").fill("Trukket tilbage af direktionen");
+    expect(await axeViolations(page)).toEqual([]);
+    await p09.screenshot({ path: join(ROOT, "test-results/screenshots/forslag-slet.png") });
+    await p09.getByTestId("proposal-delete-confirm").click();
+    await expect
+      .poll(() => page.getByTestId("proposals-notice").textContent())
+      .toBe("Skema 2.1.2. 09 er slettet.");
+    await expect.poll(() => page.getByTestId("proposal").count()).toBe(8);
+  });
+
+  it("læser kataloget ind igen fra den Excel-fil, siden henter, uden ændringer", async () => {
+    const t = await suite.open();
+    await signInAs(t, "demo-okonomi");
+    const page = t.page;
+    const xlsx = await t.context.request.get("/api/municipalities/330/proposals/document?format=xlsx");
+    await page.goto("/kommune/330/forslag");
+    await page.getByTestId("catalogue-import-file").setInputFiles({
+      name: "katalog.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: await xlsx.body(),
+    });
+    await page.getByTestId("catalogue-import-submit").click();
+    const result = page.getByTestId("catalogue-import-result");
+    await result.waitFor();
+    expect(await result.textContent()).toContain("Budget 2023-2026 er allerede indlæst; intet er ændret");
+    expect(await result.textContent()).toContain("Nye forslag: 0. Ændrede: 0. Uændrede: 8.");
+  });
+
   it("viser det genererede HTML-dokument, som det vil se ud", async () => {
-    t = await openPage(browser, app);
+    const t = await suite.open();
     await signInAs(t, "demo-okonomi");
     const r = await t.context.request.get("/api/municipalities/330/proposals/document?format=html");
     const page = t.page;

@@ -1,19 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, type RunningApp, screenshot, signInAs, startApp } from "./support/app.ts";
+import { describe, expect, it } from "vitest";
+import { browserSuite, screenshot, signInAs } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = browserSuite();
 
 const PAGES: { name: string; path: string; ready: string }[] = [
   { name: "forside", path: "/", ready: ".card-list" },
@@ -27,6 +15,10 @@ const PAGES: { name: string; path: string; ready: string }[] = [
   { name: "api-noegler", path: "/admin/noegler", ready: "[data-testid=create-token-form]" },
   { name: "adgangskode", path: "/konto/adgangskode", ready: "[data-testid=password-form]" },
   { name: "log-ind", path: "/log-ind", ready: "[data-testid=sign-in-form]" },
+  { name: "budgetaftaler", path: "/kommune/340/budgetaftale", ready: "[data-testid=agreements-table]" },
+  { name: "budgetaftale-sammenlign", path: "/kommune/340/budgetaftale/sammenlign", ready: "form" },
+  { name: "bemaerkninger", path: "/kommune/340/bemaerkninger", ready: "[data-testid=remarks-section]" },
+  { name: "bevillinger", path: "/kommune/340/bevillinger", ready: "[data-testid=appropriation-form]" },
   { name: "ukendt-side", path: "/kommune/340/noget/andet", ready: "h1" },
 ];
 
@@ -34,7 +26,7 @@ const PAGES: { name: string; path: string; ready: string }[] = [
 
 describe("kvalitet på alle sider", () => {
   it("kører under serverens CSP uden overtrædelser og uden fejl i konsollen", async () => {
-    const t = await openPage(browser, app, { bypassCSP: false });
+    const t = await suite.open({ bypassCSP: false });
     const { context, page, problems } = t;
     await signInAs(t, "demo-administrator");
     await page.addInitScript(() => {
@@ -58,7 +50,7 @@ describe("kvalitet på alle sider", () => {
 
   it("har én h1, et main-landmark, en sidetitel og ingen vandret rulning fra 1280 px til bred skærm", async () => {
     for (const width of [1280, 1920]) {
-      const t = await openPage(browser, app);
+      const t = await suite.open();
       const { context, page } = t;
       await signInAs(t, "demo-administrator");
       await page.setViewportSize({ width, height: 800 });
@@ -76,7 +68,7 @@ describe("kvalitet på alle sider", () => {
         if (width === 1280) await screenshot(page, p.name);
       }
       // Every kind of page names itself differently.
-      expect(titles.size).toBe(9);
+      expect(titles.size).toBe(13);
       await context.close();
     }
   });

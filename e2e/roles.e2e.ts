@@ -5,46 +5,19 @@
  * an administrator manages users. Plus the first start's one-time password and the reload/merge
  * choice when two people change the same figure.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   axeViolations,
+  browserSuite,
   DEMO_PASSWORD,
   firstAdminPassword,
-  launchBrowser,
-  openPage,
-  type RunningApp,
   screenshot,
   signInAs,
-  startApp,
   type TestPage,
 } from "./support/app.ts";
 
-let app: RunningApp;
-let browser: Browser;
-const pages: TestPage[] = [];
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages.splice(0)) await p.context.close();
-  expect(problems, "fejl i browserkonsollen").toEqual([]);
-});
-
-async function fresh(): Promise<TestPage> {
-  const t = await openPage(browser, app);
-  pages.push(t);
-  return t;
-}
+const suite = browserSuite();
 
 /** Signs in through the form, as a person would. */
 async function signInWithForm(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
@@ -71,7 +44,7 @@ async function nodeId(t: TestPage, m: string, code: string): Promise<number> {
 
 describe("roller", () => {
   it("offentligheden ser kun den offentliggjorte kommune og skal logge ind for resten", async () => {
-    const { page } = await fresh();
+    const { page } = await suite.open();
     const names = await municipalitiesOnHome(page);
     expect(names.join(" ")).toContain("Sorø");
     expect(names.join(" ")).not.toContain("Kalundborg");
@@ -90,7 +63,7 @@ describe("roller", () => {
   });
 
   it("afviser en forkert adgangskode med en tydelig besked", async () => {
-    const { page } = await fresh();
+    const { page } = await suite.open();
     await page.goto("/log-ind");
     await page.getByTestId("sign-in-username").fill("demo-politiker");
     await page.getByTestId("sign-in-password").fill("forkert-kode-123");
@@ -100,7 +73,7 @@ describe("roller", () => {
   });
 
   it("politikeren læser alle kommuner, men kan hverken importere, rette tal eller administrere", async () => {
-    const t = await fresh();
+    const t = await suite.open();
     const { page } = t;
     await signInWithForm(page, "demo-politiker");
     expect(await page.getByTestId("user-name").textContent()).toContain("Demo Politiker");
@@ -118,7 +91,7 @@ describe("roller", () => {
   });
 
   it("sekretariatet læser, men kan ikke importere eller rette", async () => {
-    const t = await fresh();
+    const t = await suite.open();
     const { page } = t;
     await signInWithForm(page, "demo-sekretariat");
     await page.goto("/kommune/330/import");
@@ -129,7 +102,7 @@ describe("roller", () => {
   });
 
   it("den budgetansvarlige når sin egen enhed, retter dens tal med begrundelse og ser historikken, men intet ved siden af", async () => {
-    const t = await fresh();
+    const t = await suite.open();
     const { page } = t;
     await signInWithForm(page, "demo-budgetansvarlig");
     const names = (await municipalitiesOnHome(page)).join(" ");
@@ -137,7 +110,7 @@ describe("roller", () => {
     expect(names).toContain("Kalundborg");
     expect(names).not.toContain("Slagelse");
     // The budgetansvarlig's own organisation list holds only their unit and the way up; the ids come from finance.
-    const finance = await fresh();
+    const finance = await suite.open();
     await signInAs(finance, "demo-okonomi");
     const job = await nodeId(finance, "326", "JOB");
     const bs = await nodeId(finance, "326", "BS");
@@ -174,7 +147,7 @@ describe("roller", () => {
   });
 
   it("økonomi importerer og retter, men administrerer ikke brugere", async () => {
-    const { page } = await fresh();
+    const { page } = await suite.open();
     await signInWithForm(page, "demo-okonomi");
     await page.goto("/kommune/340");
     await page.locator("table.overview").waitFor();
@@ -183,7 +156,7 @@ describe("roller", () => {
   });
 
   it("administratoren opretter en bruger med engangsadgangskode, som skal skiftes ved første login", async () => {
-    const admin = await fresh();
+    const admin = await suite.open();
     await signInWithForm(admin.page, "demo-administrator");
     await admin.page.getByRole("link", { name: "Brugere" }).click();
     await admin.page.getByTestId("users-table").waitFor();
@@ -198,7 +171,7 @@ describe("roller", () => {
     expect(await axeViolations(admin.page)).toEqual([]);
     await screenshot(admin.page, "rolle-administrator-ny-bruger");
 
-    const karen = await fresh();
+    const karen = await suite.open();
     await signInWithForm(karen.page, "karen", password);
     await karen.page.getByTestId("password-forced").waitFor();
     await karen.page.getByTestId("password-current").fill(password);
@@ -211,12 +184,12 @@ describe("roller", () => {
   });
 
   it("første start: administratoren logger ind med den udskrevne engangsadgangskode og vælger sin egen", async () => {
-    const { page } = await fresh();
-    await signInWithForm(page, "admin", firstAdminPassword(app));
+    const { page } = await suite.open();
+    await signInWithForm(page, "admin", firstAdminPassword(suite.app));
     await page.getByTestId("password-forced").waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "foerste-start-skift-adgangskode");
-    await page.getByTestId("password-current").fill(firstAdminPassword(app));
+    await page.getByTestId("password-current").fill(firstAdminPassword(suite.app));
     await page.getByTestId("password-new").fill("min-nye-adgangskode-1");
     await page.getByTestId("password-repeat").fill("min-nye-adgangskode-1");
     await page.getByTestId("password-submit").click();
@@ -226,8 +199,8 @@ describe("roller", () => {
   });
 
   it("to der retter samme tal: den sidste får valget mellem at genindlæse og at flette, og intet går tabt", async () => {
-    const a = await fresh();
-    const b = await fresh();
+    const a = await suite.open();
+    const b = await suite.open();
     await signInAs(a, "demo-okonomi");
     await signInAs(b, "demo-administrator");
     const job = await nodeId(a, "326", "JOB");

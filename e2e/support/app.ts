@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DIST_INDEX = join(ROOT, "apps/web/dist/index.html");
@@ -173,6 +174,64 @@ export async function openPage(browser: Browser, app: RunningApp, opts: { bypass
       problems.push(`console: ${m.text()}`);
   });
   return { context, page, problems } satisfies TestPage;
+}
+
+export interface BrowserSuite {
+  /** The running server; read it inside a test or hook (it starts in beforeAll). */
+  readonly app: RunningApp;
+  readonly browser: Browser;
+  /**
+   * A fresh page (openPage) that the suite closes after the test, asserting then that it saw
+   * no uncaught error and no console error.
+   */
+  open(opts?: { bypassCSP?: boolean }): Promise<TestPage>;
+}
+
+/**
+ * The hooks every browser test file needs, registered once: the server and Chromium start
+ * before the file's tests and stop after them, and every page opened with `open` is closed
+ * after its test, which fails if the page logged an error.
+ *
+ *     const suite = browserSuite();
+ *     it("…", async () => {
+ *       const t = await suite.open();
+ *       await t.page.goto("/");
+ *     });
+ */
+export function browserSuite(): BrowserSuite {
+  let app: RunningApp | undefined;
+  let browser: Browser | undefined;
+  const opened: TestPage[] = [];
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  afterEach(async () => {
+    const problems = opened.flatMap((t) => t.problems);
+    for (const t of opened.splice(0)) await t.context.close();
+    expect(problems, "fejl i browserkonsollen").toEqual([]);
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("browserSuite: serveren og browseren er ikke startet endnu");
+    return value;
+  };
+  return {
+    get app() {
+      return started(app);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async open(opts) {
+      const t = await openPage(started(browser), started(app), opts);
+      opened.push(t);
+      return t;
+    },
+  };
 }
 
 const AXE_SOURCE = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");

@@ -12,6 +12,7 @@ import type { Database, Engine } from "@bevilling/db";
 import { ensureMunicipality } from "@bevilling/services";
 import { type Kysely, sql } from "kysely";
 import { agreementTable, runAgreementBench } from "./agreement.ts";
+import { agreementApiTable, agreementSection, runAgreementApiBench } from "./agreement-api.ts";
 import {
   type BenchDatabase,
   cleanupAll,
@@ -214,17 +215,17 @@ function reportOnly(): number {
       ? new Map(Object.entries(v as Record<string, string>).map(([y, s]) => [Number(y), BigInt(s)]))
       : v,
   ) as Results;
-  writeDocs(results);
+  writeDocs(results, (results as Results & { agreementSection?: string }).agreementSection);
   console.log(resultsTable(results));
   return 0;
 }
 
-function writeDocs(results: Results): void {
+function writeDocs(results: Results, agreement = ""): void {
   const recFile = join(ROOT, "bench", "recommendations.md");
   const recommendations = existsSync(recFile) ? readFileSync(recFile, "utf8") : "";
   const docs = join(ROOT, "docs", "benchmarks.md");
   mkdirSync(dirname(docs), { recursive: true });
-  writeFileSync(docs, renderMarkdown(results, recommendations));
+  writeFileSync(docs, `${renderMarkdown(results, recommendations)}${agreement ? `\n${agreement}` : ""}`);
   log(`wrote ${docs}`);
 }
 
@@ -265,6 +266,8 @@ async function main(): Promise<number> {
   // Before the databases, so their heap and the import's garbage do not time the in-memory core.
   log("agreement: recomputing the budget agreement's effect table after each edit (core, in memory)");
   const agreement = runAgreementBench({ seed, log: (s) => log(`  ${s}`) });
+  log("agreement API: previewing a scenario through the server after each edit");
+  const agreementApi = await runAgreementApiBench({ seed, engines, url, log: (s) => log(`  ${s}`) });
 
   const model: Model = buildModel({
     seed,
@@ -374,13 +377,16 @@ async function main(): Promise<number> {
   console.log("");
   console.log(agreementTable(agreement));
   console.log("");
+  console.log(agreementApiTable(agreementApi));
+  const agreementDocs = agreementSection(agreement, agreementApi, results.date);
+  console.log("");
   console.log(`Total runtime ${secs(results.totalSeconds)} (${(results.totalSeconds / 60).toFixed(1)} min).`);
 
   writeFileSync(
     join(outDir, "results.json"),
-    `${JSON.stringify(results, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v), 2)}\n`,
+    `${JSON.stringify({ ...results, agreementSection: agreementDocs }, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v), 2)}\n`,
   );
-  if (!args["no-docs"]) writeDocs(results);
+  if (!args["no-docs"]) writeDocs(results, agreementDocs);
   const failed = results.engines.flatMap((e) => e.checks.filter((c) => !c.ok));
   return failed.length > 0 || !agreement.check.ok ? 2 : 0;
 }

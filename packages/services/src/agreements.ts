@@ -67,6 +67,7 @@ import {
   loadOrgCompact,
   lockMunicipalityWrites,
   markAgreementAdopted,
+  municipalityAccountIds,
   refreshTotals,
   replaceAgreementItems,
   type StoredAgreement,
@@ -524,16 +525,7 @@ async function loadContext(
   const proposalIds = [...new Set(items.map((i) => i.proposalId).filter((p): p is number => p !== null))];
   const proposals = await loadAgreementProposals(db, m.id, proposalIds);
   const accountIds = [...new Set(items.map((i) => i.accountId).filter((a): a is number => a !== null))];
-  const accounts = new Set<number>();
-  if (accountIds.length > 0) {
-    const rows = await db
-      .selectFrom("account")
-      .select("id")
-      .where("municipality_id", "=", m.id)
-      .where("id", "in", accountIds)
-      .execute();
-    for (const r of rows) accounts.add(r.id);
-  }
+  const accounts = await municipalityAccountIds(db, m.id, accountIds);
   const issues: BodyIssue[] = [];
   items.forEach((i, n) => {
     if (i.proposalId !== null && !proposals.has(i.proposalId)) {

@@ -25,6 +25,7 @@ import {
   toJsonValue,
 } from "@bevilling/core";
 import {
+  agreementsUsingProposal,
   appendAudit,
   type Database,
   deleteProposalRow,
@@ -91,6 +92,11 @@ function catalogueName(period: ProposalPeriod): string {
 }
 
 /** What is compared to decide whether an imported proposal changes the stored one. */
+/** The amounts alone, to tell an amount change from a change of text. */
+function linesContent(p: Proposal): string {
+  return canonicalJson(p.lines.map((l) => ({ ...l, amounts: [...l.amounts] })));
+}
+
 function content(p: Proposal): string {
   return canonicalJson({
     ...p,
@@ -297,6 +303,9 @@ async function storeCatalogue(
         });
         created++;
       } else if (content(existing.proposal) !== content(p)) {
+        if (linesContent(existing.proposal) !== linesContent(p)) {
+          await refuseAmountChangeWhenAdopted(trx, existing.id, existing.proposal.schedule);
+        }
         await replaceProposal(trx, existing.id, p);
         await appendAudit(trx, {
           actor,
@@ -516,6 +525,9 @@ export async function updateProposal(
     }
     if (edit.references !== undefined) next.references = referencesOf(edit.references, next.schedule);
     if (content(next) === content(before)) return;
+    if (linesContent(next) !== linesContent(before)) {
+      await refuseAmountChangeWhenAdopted(trx, id, before.schedule);
+    }
     if (next.schedule !== before.schedule) await assertScheduleFree(trx, m, sp.catalogue, next.schedule, id);
     await replaceProposal(trx, id, next);
     await appendAudit(trx, {
@@ -676,15 +688,26 @@ export async function deleteProposal(
 
 /** The names of the budget agreements with an item that is this proposal. */
 async function agreementsUsing(trx: Transaction<Database>, proposalId: number): Promise<string[]> {
-  const rows = await trx
-    .selectFrom("agreement_item as i")
-    .innerJoin("agreement as a", "a.id", "i.agreement_id")
-    .select("a.name")
-    .distinct()
-    .where("i.proposal_id", "=", proposalId)
-    .orderBy("a.name")
-    .execute();
-  return rows.map((x) => x.name);
+  return (await agreementsUsingProposal(trx, proposalId)).map((a) => a.name);
+}
+
+/**
+ * An adopted agreement reads its proposals' lines, so once a proposal is adopted its amounts are
+ * part of the budget's history: changing them would silently rewrite what was adopted (the
+ * adoption trace would no longer match the agreement). Text and title may still be corrected.
+ */
+async function refuseAmountChangeWhenAdopted(
+  trx: Transaction<Database>,
+  id: number,
+  schedule: string,
+): Promise<void> {
+  const adopted = (await agreementsUsingProposal(trx, id)).filter((a) => a.status === "adopted");
+  if (adopted.length === 0) return;
+  throw new Conflict(
+    `Skema ${schedule} er vedtaget i budgetaftalen »${adopted[0]?.name}«, og dets beløb kan ikke længere ændres. Ændringer af det vedtagne budget gives som tillægsbevillinger.`,
+    undefined,
+    { agreements: adopted.map((a) => a.name) },
+  );
 }
 
 export type DocumentFormat = "docx" | "pdf" | "html" | "xlsx";

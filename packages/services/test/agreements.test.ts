@@ -38,6 +38,7 @@ import {
   findAdoptedAgreement,
   getAgreement,
   getCatalogue,
+  getProposal,
   importCatalogueText,
   listAgreements,
   loadAgreement,
@@ -46,6 +47,7 @@ import {
   previewAgreement,
   runImport,
   saveAgreement,
+  updateProposal,
 } from "../src/index.ts";
 
 const ANNA: Actor = { kind: "user", id: "17", name: "Anna Økonomi" };
@@ -694,6 +696,36 @@ describe.each(testEngines())("budget agreements on %s", (engine) => {
     const del = await refusal(deleteAgreement(h.db, m, agreement.id, 2, ANNA), Conflict);
     expect(del.extra).toMatchObject({ error: "adopted" });
     await deleteAgreement(h.db, m, second.agreement.id, 1, ANNA);
+
+    // The adopted proposal's amounts are now the budget's history; its text may still be mended.
+    const adopted = await getProposal(h.db, m, proposal["2.1.2. 05"] as number);
+    const changed = await refusal(
+      updateProposal(
+        h.db,
+        m,
+        adopted.id,
+        {
+          version: adopted.version,
+          lines: adopted.lines.map((l) => ({
+            name: l.name,
+            amounts: l.amounts.map((a) => ({ year: a.year, amount: String(a.amount + 100_000n) })),
+          })),
+          reason: "Nye beløb",
+        },
+        ANNA,
+      ),
+      Conflict,
+    );
+    expect(changed.message).toContain("er vedtaget i budgetaftalen »Budgetaftale 2023«");
+    expect((await getProposal(h.db, m, adopted.id)).version).toBe(adopted.version);
+    const mended = await updateProposal(
+      h.db,
+      m,
+      adopted.id,
+      { version: adopted.version, text: `${adopted.text} Rettet stavefejl.`, reason: "Stavefejl" },
+      ANNA,
+    );
+    expect(mended.version).toBe(adopted.version + 1);
   });
 
   it("records an agreement adopted outside Bevilling without changing any figure", async () => {

@@ -610,3 +610,34 @@ export async function loadAgreementProposals(
   }
   return out;
 }
+
+/** The agreements with an item that is this proposal, by name, with their status. */
+export async function agreementsUsingProposal(
+  db: Db,
+  proposalId: number,
+): Promise<{ name: string; status: AgreementStatus }[]> {
+  return db
+    .selectFrom("agreement_item as i")
+    .innerJoin("agreement as a", "a.id", "i.agreement_id")
+    .select(["a.name", "a.status"])
+    .distinct()
+    .where("i.proposal_id", "=", proposalId)
+    .orderBy("a.name")
+    .execute();
+}
+
+/** Which of these accounts belong to the municipality. */
+export async function municipalityAccountIds(
+  db: Db,
+  municipalityId: number,
+  accountIds: readonly number[],
+): Promise<Set<number>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("account")
+    .select("id")
+    .where("municipality_id", "=", municipalityId)
+    .where("id", "in", [...accountIds])
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -61,6 +61,26 @@ describe.each(testEngines())("the remarks API on %s", (engine) => {
     const flat = text.replace(/\s+/gu, " ");
     expect(flat).toContain("Økonomiudvalget 306.005 351.608 388.324 384.273 379.719 381.305");
     expect(flat).toContain("Planområdet styrkes med 1,750 mio. kr. i 2025");
+    // Next year's sections are drafts until that budget is adopted: the public cannot read them.
+    const draft = await app.inject({
+      method: "POST",
+      url: `/api/nodes/${ids.sorOeu}/remarks`,
+      headers: finance.headers,
+      payload: { year: 2026, kind: "intro", heading: "", body: "Udkast til 2026, endnu ikke offentligt." },
+    });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const early = await app.inject({
+      url: `/api/nodes/${ids.sorOeu}/remarks/committee-document?format=html&year=2026`,
+    });
+    expect(early.statusCode).toBe(401);
+    expect(early.body).not.toContain("Udkast til 2026");
+    expect(early.json().error).toContain("offentliggøres med det vedtagne budget");
+    const signedIn = await app.inject({
+      url: `/api/nodes/${ids.sorOeu}/remarks/committee-document?format=html&year=2026`,
+      headers: finance.headers,
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.body).toContain("Udkast til 2026, endnu ikke offentligt.");
     // Kalundborg is not published: signed in only.
     const closed = await app.inject({ url: `/api/nodes/${ids.kalOeu}/remarks/areas-document?format=html` });
     expect(closed.statusCode).toBe(401);

@@ -676,12 +676,18 @@ function validIn(n: OrgNode, year: number): boolean {
   return n.validFrom <= year && (n.validTo === null || year <= n.validTo);
 }
 
+/**
+ * Whether a row belongs in a table over `years`: its node is valid in one of them, or it carries
+ * an amount. A row left out while its amounts stay in its parent would break "adds up as printed".
+ */
+function shown(n: OrgNode | undefined, years: readonly number[], values: readonly bigint[]): boolean {
+  if (n === undefined) return false;
+  return years.some((y) => validIn(n, y)) || values.some((v) => v !== 0n);
+}
+
 function effectView(e: AgreementEffect, org: readonly OrgNode[]): EffectView {
   const byId = new Map(org.map((n) => [n.id, n]));
-  const kept = e.rows.filter((r) => {
-    const n = byId.get(r.nodeId);
-    return n !== undefined && validIn(n, e.budgetYear);
-  });
+  const kept = e.rows.filter((r) => shown(byId.get(r.nodeId), e.years, r.values));
   const contributions: EffectView["contributions"] = [];
   for (const r of kept) {
     e.years.forEach((year) => {
@@ -992,10 +998,7 @@ export async function compareAgreements(
   const c = compareScenarios(coreA, coreB, ctx.org);
   const byId = new Map(ctx.org.map((n) => [n.id, n]));
   const rows = c.rows
-    .filter((r) => {
-      const n = byId.get(r.nodeId);
-      return n !== undefined && (validIn(n, a.budgetYear) || validIn(n, b.budgetYear));
-    })
+    .filter((r) => shown(byId.get(r.nodeId), c.years, [...r.a, ...r.b]))
     .map((r) => ({
       code: r.code,
       name: r.name,

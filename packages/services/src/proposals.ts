@@ -303,7 +303,7 @@ async function storeCatalogue(
         });
         created++;
       } else if (content(existing.proposal) !== content(p)) {
-        if (linesContent(existing.proposal) !== linesContent(p)) {
+        if (linesContent(existing.proposal) !== linesContent(p) || existing.proposal.status !== p.status) {
           await refuseAmountChangeWhenAdopted(trx, existing.id, existing.proposal.schedule);
         }
         await replaceProposal(trx, existing.id, p);
@@ -499,6 +499,8 @@ export async function updateProposal(
   actor: Actor,
 ): Promise<ProposalView> {
   await db.transaction().execute(async (trx) => {
+    // Serialised with adoption, which reads the proposals' lines under the same lock.
+    await lockMunicipalityWrites(trx, m.id);
     const [sp] = await loadProposals(trx, { municipalityId: m.id, id }, { forUpdate: true });
     if (!sp) throw new NotFound(`Forslaget ${id} findes ikke i ${m.name} Kommune`);
     if (sp.version !== edit.version) {
@@ -525,7 +527,7 @@ export async function updateProposal(
     }
     if (edit.references !== undefined) next.references = referencesOf(edit.references, next.schedule);
     if (content(next) === content(before)) return;
-    if (linesContent(next) !== linesContent(before)) {
+    if (linesContent(next) !== linesContent(before) || next.status !== before.status) {
       await refuseAmountChangeWhenAdopted(trx, id, before.schedule);
     }
     if (next.schedule !== before.schedule) await assertScheduleFree(trx, m, sp.catalogue, next.schedule, id);
@@ -692,9 +694,9 @@ async function agreementsUsing(trx: Transaction<Database>, proposalId: number): 
 }
 
 /**
- * An adopted agreement reads its proposals' lines, so once a proposal is adopted its amounts are
- * part of the budget's history: changing them would silently rewrite what was adopted (the
- * adoption trace would no longer match the agreement). Text and title may still be corrected.
+ * An adopted agreement reads its proposals' lines, so once a proposal is adopted its amounts and
+ * status are part of the budget's history: changing them would silently rewrite what was adopted
+ * (the adoption trace would no longer match the agreement). Text and title may still be corrected.
  */
 async function refuseAmountChangeWhenAdopted(
   trx: Transaction<Database>,
@@ -704,7 +706,7 @@ async function refuseAmountChangeWhenAdopted(
   const adopted = (await agreementsUsingProposal(trx, id)).filter((a) => a.status === "adopted");
   if (adopted.length === 0) return;
   throw new Conflict(
-    `Skema ${schedule} er vedtaget i budgetaftalen »${adopted[0]?.name}«, og dets beløb kan ikke længere ændres. Ændringer af det vedtagne budget gives som tillægsbevillinger.`,
+    `Skema ${schedule} er vedtaget i budgetaftalen »${adopted[0]?.name}«, og dets beløb og status kan ikke længere ændres. Ændringer af det vedtagne budget gives som tillægsbevillinger.`,
     undefined,
     { agreements: adopted.map((a) => a.name) },
   );

@@ -63,7 +63,7 @@ import {
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import { findAdoptedAgreement } from "./agreements.ts";
-import { BadRequest, Conflict, NotFound } from "./errors.ts";
+import { BadRequest, Conflict, NotFound, Unauthenticated } from "./errors.ts";
 import { type ExportFile, slug } from "./export.ts";
 import { getOverview } from "./overview.ts";
 import type { DocumentFormat } from "./proposals.ts";
@@ -696,6 +696,7 @@ export async function nodeRemarksDocument(
   form: "committee" | "areas",
   budgetYear: number | undefined,
   format: DocumentFormat,
+  opts: { anonymous?: boolean } = {},
 ): Promise<ExportFile> {
   const node = await getNode(db, nodeId);
   if (!node) throw new NotFound(`Enheden ${nodeId} findes ikke`);
@@ -707,6 +708,13 @@ export async function nodeRemarksDocument(
   }
   const m = (await findMunicipality(db, node.municipalityId)) as Municipality;
   const year = budgetYear ?? m.settings.budgetYear;
+  // The sections are written before the budget is adopted; they become public with it. The
+  // public sees a year's remarks only once its budget agreement is adopted (or registered).
+  if (opts.anonymous && !(await findAdoptedAgreement(db, m, year))) {
+    throw new Unauthenticated(
+      `Bemærkningerne for ${year} offentliggøres med det vedtagne budget; log ind for at se udkastet`,
+    );
+  }
   if (form === "committee") return committeeRemarksDocument(db, m, node.code, year, format);
   return areaRemarksDocument(db, m, node.kind === "municipality" ? "all" : node.code, year, format);
 }

@@ -176,7 +176,8 @@ describe.each(testEngines())("budget agreements on %s", (engine) => {
             "OEU;Økonomiudvalget;ADM;Administration;2000;\n" +
             "OEU;Økonomiudvalget;PUL;Demografipulje;2000;\n" +
             "BUV;Børne- og Ungeudvalget;SKO;Skoler;2000;\n" +
-            "BUV;Børne- og Ungeudvalget;GAM;Gamle skoler;2000;2020\n",
+            "BUV;Børne- og Ungeudvalget;GAM;Gamle skoler;2000;2020\n" +
+            "BUV;Børne- og Ungeudvalget;NYS;Ny skole;2025;\n",
         ),
       },
       ORGANISATION,
@@ -507,6 +508,21 @@ describe.each(testEngines())("budget agreements on %s", (engine) => {
     expect(refused.message).toContain("»Ukendt«: området »XYZ« findes ikke");
     await deleteAgreement(h.db, m, draft.agreement.id, 1, ANNA);
     expect((await listAgreements(h.db, m)).agreements).toHaveLength(listed);
+
+    // An area that opens in an estimate year has its row, so the table adds up as printed.
+    const later = await previewAgreement(h.db, m, {
+      budgetYear: 2023,
+      items: [
+        { kind: "adjustment", key: "ny", label: "Ny skole", area: "NYS", pattern: "2 mio. kr. i 2025" },
+      ],
+    });
+    expect(later.problems).toEqual([]);
+    const rows = later.effect?.rows ?? [];
+    expect(rows.find((r) => r.code === "NYS")?.values).toEqual([0n, 0n, 2n * MIO, 0n]);
+    const buv = rows.find((r) => r.code === "BUV");
+    const children = rows.filter((r) => r.parentId === buv?.nodeId);
+    expect(children.reduce((sum, r) => sum + (r.values[2] ?? 0n), 0n)).toBe(buv?.values[2]);
+    expect(rows.some((r) => r.code === "GAM")).toBe(false);
 
     const valid = await previewAgreement(h.db, m, { budgetYear: 2023, items: everyKind().slice(0, 1) });
     expect(valid.problems).toEqual([]);

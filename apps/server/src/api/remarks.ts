@@ -4,7 +4,8 @@
  *
  * Who may do what:
  * - the documents are published with the budget: `published`, so anyone may fetch them for a
- *   published municipality, and signed-in roles as for reading (a budgetansvarlig their own units);
+ *   published municipality once the year's budget agreement is adopted (before that they are
+ *   drafts: 401), and signed-in roles as for reading (a budgetansvarlig their own units);
  * - the section lists (drafts included): `read`;
  * - writing sections: `unitWrite` scoped to the node, so a budgetansvarlig writes their own
  *   area's description; a committee's sections speak for the whole committee and take `write`
@@ -195,15 +196,21 @@ export const remarkRoutes = [
     description:
       "Udvalgets bemærkninger som trykt: indledningen, flerårstabellen i 1.000 kr. i budgetårets priser (udvalget og " +
       "dets områder, summerer som trykt), Budgetaftalen med et punkt pr. vedtaget regulering på udvalgets område " +
-      "og afsnittene. Word (DOCX), PDF, HTML eller Excel (tabellen). Offentlig for en offentliggjort kommune.",
+      "og afsnittene. Word (DOCX), PDF, HTML eller Excel (tabellen). Offentlig for en offentliggjort kommune, når " +
+      "årets budgetaftale er vedtaget.",
     tags: ["Bemærkninger"],
     access: "published",
     scope: byNode,
     params: nodeParams,
     query: documentQuery,
     response: { description: "Dokumentet som fil", mediaTypes: DOCUMENT_TYPES },
-    handler: async ({ app, params, query, reply }) =>
-      sendFile(reply, await nodeRemarksDocument(app.db, params.id, "committee", query.year, query.format)),
+    handler: async ({ app, params, query, reply, req }) =>
+      sendFile(
+        reply,
+        await nodeRemarksDocument(app.db, params.id, "committee", query.year, query.format, {
+          anonymous: req.principal.kind === "anonymous",
+        }),
+      ),
   }),
   defineRoute({
     method: "GET",
@@ -213,15 +220,21 @@ export const remarkRoutes = [
       "For et område dets bemærkninger, for et udvalg alle dets områder efter hinanden, for kommunen alle udvalgs " +
       "områder: områdets navn, Samlet nettobudget for området (budgettet i hele kroner), Budgetgrundlag " +
       "(rammebudget, DUT-midler og puljer fra den vedtagne budgetaftale), Beskrivelse af området og Udvikling og " +
-      "udfordringer, og til sidst nettobudgetterne som tabel. Offentlig for en offentliggjort kommune.",
+      "udfordringer, og til sidst nettobudgetterne som tabel. Offentlig for en offentliggjort kommune, når årets " +
+      "budgetaftale er vedtaget.",
     tags: ["Bemærkninger"],
     access: "published",
     scope: byNode,
     params: nodeParams,
     query: documentQuery,
     response: { description: "Dokumentet som fil", mediaTypes: DOCUMENT_TYPES },
-    handler: async ({ app, params, query, reply }) =>
-      sendFile(reply, await nodeRemarksDocument(app.db, params.id, "areas", query.year, query.format)),
+    handler: async ({ app, params, query, reply, req }) =>
+      sendFile(
+        reply,
+        await nodeRemarksDocument(app.db, params.id, "areas", query.year, query.format, {
+          anonymous: req.principal.kind === "anonymous",
+        }),
+      ),
   }),
   defineRoute({
     method: "PUT",

@@ -860,10 +860,11 @@ export async function createAgreement(
       );
     }
     items = await loadAgreementItems(db, copied.id);
-  } else {
-    await loadContext(db, m, items);
   }
   const id = await db.transaction().execute(async (trx) => {
+    // Under the lock that deleting a proposal takes, so a proposal checked here stays.
+    await lockMunicipalityWrites(trx, m.id);
+    if (!copied) await loadContext(trx, m, items);
     const id = await insertAgreement(trx, {
       municipalityId: m.id,
       budgetYear: body.budgetYear,
@@ -899,8 +900,10 @@ export async function saveAgreement(
 ): Promise<AgreementAnswer> {
   const body = parseBody(agreementSaveSchema, input, "Budgetaftalen");
   const items = body.items.map(toStoredItem);
-  await loadContext(db, m, items);
   const stale = await db.transaction().execute(async (trx) => {
+    // Under the lock that deleting a proposal takes, so a proposal checked here stays.
+    await lockMunicipalityWrites(trx, m.id);
+    await loadContext(trx, m, items);
     const a = await requireAgreement(trx, m, id, { forUpdate: true });
     if (a.status === "adopted") throw adoptedRefusal(a);
     if (a.version !== body.version) return true;

@@ -67,7 +67,9 @@ async function answer<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T
     return await work();
   } catch (e) {
     if (e instanceof AgreementBadRequest) return reply.code(400).send(e.body);
-    if (e instanceof BadRequest) return reply.code(400).send({ error: e.message, message: e.message });
+    if (e instanceof BadRequest) {
+      return reply.code(400).send({ error: e.message, message: e.message, issues: e.details });
+    }
     if (e instanceof NotFound) return reply.code(404).send({ error: e.message, message: e.message });
     throw e;
   }

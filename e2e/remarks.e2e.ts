@@ -3,9 +3,12 @@
  * edited, moved and added, a stale edit met with the conflict panel, and the generated PDF
  * downloaded from the page and rendered page by page with pdf.js (the pictures saved as
  * test-results/screenshots/bemaerkninger-soroe-side-N.png to look at); Kalundborg's unit manager
- * writing their own area's description; an anonymous visitor fetching the published documents.
+ * writing their own area's description; an anonymous visitor fetching the published documents;
+ * økonomi turning Kalundborg's Jobcenter's frame budget off and on and changing the price basis,
+ * and the generated "Budgetgrundlag" sentence following; a politician not offered the settings.
  */
 import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeViolations, browserSuite, screenshot, signInAs } from "./support/app.ts";
 import { pdfPageCount, renderPdfPages, savePdfPages } from "./support/pdf.ts";
@@ -188,4 +191,111 @@ describe("budgetbemærkninger", () => {
     expect(await page.locator("table tr").count()).toBe(9);
     await screenshot(page, "bemaerkninger-dokument-html");
   });
+
+  it("lader økonomi slå Jobcentrets rammebudget fra og til og rette grundlaget for pris- og lønfremskrivningen", async () => {
+    const t = await suite.open();
+    await signInAs(t, "demo-okonomi");
+    const page = t.page;
+    await openJobcenter(page);
+    const generated = page.getByTestId("remarks-generated");
+    const status = page.getByTestId("remarks-settings-status");
+    const checkbox = page.getByTestId("remarks-frame-budget");
+    const basis = page.getByTestId("remarks-price-basis");
+    // The demo's setting (seed 001): Jobcenter has a frame budget, adjusted after KL's guidance.
+    await expect.poll(() => generated.textContent()).toContain(frameSentence("KL's vejledning"));
+    expect(await checkbox.isChecked()).toBe(true);
+    expect(await basis.inputValue()).toBe("KL's vejledning");
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "bemaerkninger-indstillinger");
+
+    // Off: the frame sentence goes, the agreement's sentence stays.
+    await checkbox.uncheck();
+    await page.getByTestId("remarks-frame-save").click();
+    await expect.poll(() => status.textContent()).toBe("Jobcenter har nu ikke rammebudget.");
+    await expect.poll(() => generated.textContent()).not.toContain("Budgettet er et rammebudget.");
+    expect(await generated.textContent()).toContain("Arnepension");
+    expect(await page.getByTestId("remarks-frame-save").count()).toBe(0);
+    await page.reload();
+    await page.getByTestId("remarks-settings").waitFor();
+    await expect.poll(() => page.getByTestId("remarks-frame-budget").isChecked()).toBe(false);
+    expect(await generated.textContent()).not.toContain("Budgettet er et rammebudget.");
+
+    // On again: the sentence is back.
+    await page.getByTestId("remarks-frame-budget").check();
+    await page.getByTestId("remarks-frame-save").click();
+    await expect.poll(() => status.textContent()).toBe("Jobcenter har nu rammebudget.");
+    await expect.poll(() => generated.textContent()).toContain(frameSentence("KL's vejledning"));
+
+    // Too long a basis: the field stops at 200 characters; past it (the limit taken off, as by a
+    // browser that ignores it) the server's reason shows at the field and nothing changes.
+    await basis.fill("x".repeat(201));
+    expect((await basis.inputValue()).length).toBe(200);
+    await basis.evaluate((input) => input.removeAttribute("maxlength"));
+    await basis.fill("x".repeat(201));
+    await page.getByTestId("remarks-price-save").click();
+    const basisField = page.locator(".field", { has: basis });
+    await expect.poll(() => basisField.locator(".field-error").textContent()).toBe("højst 200 tegn");
+    expect(await basis.getAttribute("aria-invalid")).toBe("true");
+    expect(await generated.textContent()).toContain(frameSentence("KL's vejledning"));
+
+    // A new basis: in the sentence on the page and in the document.
+    await basis.fill("KL's vejledning af juni 2023");
+    await page.getByTestId("remarks-price-save").click();
+    await expect.poll(() => status.textContent()).toBe("Grundlaget for pris- og lønfremskrivningen er gemt.");
+    await expect.poll(() => generated.textContent()).toContain(frameSentence("KL's vejledning af juni 2023"));
+    expect(await basisField.locator(".field-error").count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "bemaerkninger-indstillinger-gemt");
+    const href = (await page.getByTestId("remarks-document-areas-html").getAttribute("href")) ?? "";
+    const r = await t.context.request.get(href);
+    expect(r.status()).toBe(200);
+    const documentPage = await t.context.newPage();
+    await documentPage.setContent(await r.text());
+    expect(flat((await documentPage.locator("body").textContent()) ?? "")).toContain(
+      frameSentence("KL's vejledning af juni 2023"),
+    );
+    await documentPage.close();
+
+    // Empty: the clause about price adjustment is left out.
+    await basis.fill("");
+    await page.getByTestId("remarks-price-save").click();
+    await expect
+      .poll(() => status.textContent())
+      .toBe("Grundlaget for pris- og lønfremskrivningen er fjernet.");
+    await expect.poll(() => generated.textContent()).toContain(frameSentence(null));
+    await basis.fill("KL's vejledning");
+    await page.getByTestId("remarks-price-save").click();
+    await expect.poll(() => generated.textContent()).toContain(frameSentence("KL's vejledning"));
+  });
+
+  it("viser ikke en politiker indstillingerne, kun sætningen", async () => {
+    const t = await suite.open();
+    await signInAs(t, "demo-politiker");
+    const page = t.page;
+    await openJobcenter(page);
+    await expect
+      .poll(() => page.getByTestId("remarks-generated").textContent())
+      .toContain(frameSentence("KL's vejledning"));
+    expect(await page.getByTestId("remarks-settings").count()).toBe(0);
+    expect(await page.getByTestId("remarks-frame-budget").count()).toBe(0);
+    expect(await page.getByTestId("remarks-price-basis").count()).toBe(0);
+  });
 });
+
+/** Seed 001's frame sentence for Kalundborg's budget 2024 (packages/core frameBudgetSentence). */
+function frameSentence(basis: string | null): string {
+  const adjusted = basis === null ? "" : `, og pris- og lønfremskrevet i forhold til ${basis}`;
+  return `Budgettet er et rammebudget. Forudsætninger for budgettet er udarbejdet på baggrund af budgetoverslag for 2024${adjusted}.`;
+}
+
+/** Kalundborg's remarks page with Jobcenter chosen. */
+async function openJobcenter(page: Page): Promise<void> {
+  await page.goto("/kommune/326/bemaerkninger");
+  await page.getByTestId("remarks-page").waitFor();
+  const select = page.getByTestId("remarks-node-select");
+  const job = await select.locator("option", { hasText: "Jobcenter" }).getAttribute("value");
+  if (!job) throw new Error("Jobcenter mangler i listen over udvalg og områder");
+  await select.selectOption(job);
+  await expect.poll(() => select.locator("option:checked").textContent()).toContain("Jobcenter");
+  await page.getByTestId("remarks-generated").waitFor();
+}

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { matchRoute } from "../src/lib/paths.ts";
 import {
   bodyBlocks,
+  hasFrameBudget,
   movedOrder,
   parseRemarksQuery,
+  priceBasisChange,
   remarkKindLabel,
   remarksDocumentHref,
   remarksHref,
@@ -118,5 +120,28 @@ describe("movedOrder and kinds", () => {
     expect(remarkKindLabel("description")).toBe("Beskrivelse af området");
     expect(remarkKindLabel("intro")).toBe("Indledning");
     expect(remarkKindLabel("ukendt")).toBe("ukendt");
+  });
+});
+
+describe("the frame sentence's settings", () => {
+  const settings = {
+    priceBasis: "KL's vejledning",
+    frameBudgetAreas: [{ id: 7, code: "JOB", name: "Jobcenter" }],
+  };
+
+  it("tells whether an area has a frame budget", () => {
+    expect(hasFrameBudget(settings, 7)).toBe(true);
+    expect(hasFrameBudget(settings, 8)).toBe(false);
+    expect(hasFrameBudget({ priceBasis: null, frameBudgetAreas: [] }, 7)).toBe(false);
+  });
+
+  it("sends the price basis trimmed, an empty field as null, and nothing when it is unchanged", () => {
+    expect(priceBasisChange("  KL's vejledning af 2024 ", "KL's vejledning")).toEqual({
+      priceBasis: "KL's vejledning af 2024",
+    });
+    expect(priceBasisChange("KL's vejledning ", "KL's vejledning")).toBeNull();
+    expect(priceBasisChange("   ", "KL's vejledning")).toEqual({ priceBasis: null });
+    expect(priceBasisChange("", null)).toBeNull();
+    expect(priceBasisChange("Økonomiaftalen", null)).toEqual({ priceBasis: "Økonomiaftalen" });
   });
 });

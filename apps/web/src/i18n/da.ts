@@ -926,7 +926,7 @@ export const da = {
   "remarks.signInToWrite": "Log ind for at se og skrive afsnittene.",
   "remarks.generatedTitle": "Dannes af data",
   "remarks.generatedHelp":
-    "Dette skrives i dokumentet ud fra budgettet og den vedtagne budgetaftale og kan ikke rettes her.",
+    "Dette skrives i dokumentet ud fra budgettet og den vedtagne budgetaftale; sætningerne rettes ikke direkte, men følger tallene, aftalen og indstillingerne nedenfor.",
   "remarks.basis": "Budgetgrundlag",
   "remarks.basisNone": "Der dannes ingen sætninger til Budgetgrundlag for området.",
   "remarks.agreement": "Budgetaftalen {year}",
@@ -963,6 +963,19 @@ export const da = {
   "remarks.kind.description": "Beskrivelse af området",
   "remarks.kind.development": "Udvikling og udfordringer",
   "remarks.kind.basis": "Budgetgrundlag (supplerende tekst)",
+  "remarks.settingsTitle": "Indstillinger for Budgetgrundlag",
+  "remarks.settingsHelp":
+    "Styrer sætningen »Budgettet er et rammebudget. …« under Budgetgrundlag, der dannes af data.",
+  "remarks.frameBudget": "Området har rammebudget",
+  "remarks.frameBudgetSave": "Gem rammebudget",
+  "remarks.frameBudgetOn": "{area} har nu rammebudget.",
+  "remarks.frameBudgetOff": "{area} har nu ikke rammebudget.",
+  "remarks.priceBasis": "Pris- og lønfremskrivningen følger",
+  "remarks.priceBasisHelp":
+    "Gælder hele {name}. Skrives som »… pris- og lønfremskrevet i forhold til {example}.« Tom: den del af sætningen udelades.",
+  "remarks.priceBasisSave": "Gem grundlaget",
+  "remarks.priceBasisSaved": "Grundlaget for pris- og lønfremskrivningen er gemt.",
+  "remarks.priceBasisCleared": "Grundlaget for pris- og lønfremskrivningen er fjernet.",
 } as const;
 
 export type MessageKey = keyof typeof da;

@@ -199,3 +199,35 @@ export function movedOrder(
   order.splice(to, 0, moved);
   return order;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The settings the frame sentence reads
+
+/** GET and PUT /api/municipalities/:m/remarks/settings. */
+export interface RemarkSettings {
+  priceBasis: string | null;
+  frameBudgetAreas: { id: number; code: string; name: string }[];
+}
+
+/** PUT /api/nodes/:id/remarks/frame-budget. */
+export interface FrameBudgetAnswer {
+  nodeId: number;
+  code: string;
+  name: string;
+  frameBudget: boolean;
+}
+
+export const MAX_PRICE_BASIS = 200;
+
+export function hasFrameBudget(settings: RemarkSettings, nodeId: number): boolean {
+  return settings.frameBudgetAreas.some((a) => a.id === nodeId);
+}
+
+/**
+ * The price basis as the form sends it: trimmed, and an empty field as null (the frame sentence
+ * then leaves out the clause about price adjustment); null when it equals what is stored.
+ */
+export function priceBasisChange(typed: string, stored: string | null): { priceBasis: string | null } | null {
+  const value = typed.trim() === "" ? null : typed.trim();
+  return value === (stored ?? null) ? null : { priceBasis: value };
+}

@@ -5,7 +5,8 @@
  * the net budget and "Budgetgrundlag"); and write the narrative sections: add, change heading
  * and text, move up and down, delete. Each change carries the section's version; a 409 shows
  * the current section next to mine and offers to reload or overwrite. Økonomi and administrator
- * write every section, a budgetansvarlig their own areas' (the server decides).
+ * write every section, a budgetansvarlig their own areas' (the server decides); økonomi and
+ * administrator also set what the frame sentence under "Budgetgrundlag" reads (RemarkSettingsPanel).
  */
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { ConflictPanel } from "../components/Conflict.tsx";
@@ -20,11 +21,16 @@ import {
   type BodyBlock,
   bodyBlocks,
   COMMITTEE_KINDS,
+  type FrameBudgetAnswer,
+  hasFrameBudget,
   type ListItem,
+  MAX_PRICE_BASIS,
   movedOrder,
   parseRemarksQuery,
+  priceBasisChange,
   type RemarkKind,
   type RemarkSection,
+  type RemarkSettings,
   type RemarksAnswer,
   remarkKindLabel,
   remarksDocumentHref,
@@ -391,6 +397,134 @@ function Generated({ answer }: { answer: RemarksAnswer }) {
   );
 }
 
+/**
+ * The two settings the generated frame sentence reads, for those who may write them (økonomi,
+ * administrator): whether the chosen area has a frame budget, and what the municipality's price
+ * and wage adjustment follows. Neither is versioned (a plain setting, last write wins, audited
+ * by the server); a refusal is shown at its field. After a save the page reloads what it
+ * generates, so the sentence shows the change.
+ */
+function RemarkSettingsPanel({ m, node, onSaved }: { m: Municipality; node: OrgNode; onSaved: () => void }) {
+  const res = useApi<RemarkSettings>(`/api/municipalities/${encodeURIComponent(m.code)}/remarks/settings`);
+  const settings = res.data;
+  const [frame, setFrame] = useState<boolean | undefined>();
+  const [basis, setBasis] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [problems, setProblems] = useState<Partial<Record<"frameBudget" | "priceBasis", string[]>>>({});
+  const [status, setStatus] = useState("");
+  const ids = { heading: useId(), frameError: useId() };
+  const storedFrame = settings ? hasFrameBudget(settings, node.id) : false;
+  const shownFrame = frame ?? storedFrame;
+  const shownBasis = basis ?? settings?.priceBasis ?? "";
+
+  const save = async (field: "frameBudget" | "priceBasis", e: FormEvent) => {
+    e.preventDefault();
+    if (busy || !settings) return;
+    const change = field === "priceBasis" ? priceBasisChange(shownBasis, settings.priceBasis) : null;
+    if (field === "priceBasis" && !change) {
+      setStatus(t("remarks.noChanges"));
+      return;
+    }
+    setBusy(true);
+    setStatus("");
+    setProblems({});
+    try {
+      if (field === "frameBudget") {
+        const saved = await apiSend<FrameBudgetAnswer>("PUT", `/api/nodes/${node.id}/remarks/frame-budget`, {
+          frameBudget: shownFrame,
+        });
+        setFrame(undefined);
+        setStatus(
+          t(saved.frameBudget ? "remarks.frameBudgetOn" : "remarks.frameBudgetOff", { area: saved.name }),
+        );
+      } else {
+        const saved = await apiSend<RemarkSettings>(
+          "PUT",
+          `/api/municipalities/${encodeURIComponent(m.code)}/remarks/settings`,
+          change,
+        );
+        setBasis(undefined);
+        setStatus(t(saved.priceBasis === null ? "remarks.priceBasisCleared" : "remarks.priceBasisSaved"));
+      }
+      res.reload();
+      onSaved();
+    } catch (err) {
+      const apiError = asApiError(err);
+      const byField = issuesByField(apiError.body.issues, [field] as const);
+      setProblems({ [field]: byField[field] ?? [apiError.message, ...(byField[""] ?? [])] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="step remark-settings" aria-labelledby={ids.heading} data-testid="remarks-settings">
+      <h2 id={ids.heading}>{t("remarks.settingsTitle")}</h2>
+      <p className="help">{t("remarks.settingsHelp")}</p>
+      {res.error ? <ErrorState error={res.error} onRetry={res.reload} /> : null}
+      {!settings && !res.error ? <Loading /> : null}
+      {settings && node.kind === "area" ? (
+        <form onSubmit={(e) => void save("frameBudget", e)} noValidate data-testid="remarks-frame-form">
+          <div className={problems.frameBudget ? "field field-invalid" : "field"}>
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={shownFrame}
+                onChange={(e) => {
+                  setFrame(e.target.checked);
+                  setStatus("");
+                }}
+                aria-invalid={problems.frameBudget ? true : undefined}
+                aria-describedby={problems.frameBudget ? ids.frameError : undefined}
+                data-testid="remarks-frame-budget"
+              />
+              {t("remarks.frameBudget")}
+            </label>
+            {problems.frameBudget ? (
+              <p id={ids.frameError} className="field-error" data-testid="remarks-frame-error">
+                {problems.frameBudget.join(" ")}
+              </p>
+            ) : null}
+          </div>
+          {shownFrame !== storedFrame ? (
+            <p className="actions">
+              <button type="submit" disabled={busy} data-testid="remarks-frame-save">
+                {busy ? t("form.saving") : t("remarks.frameBudgetSave")}
+              </button>
+            </p>
+          ) : null}
+        </form>
+      ) : null}
+      {settings ? (
+        <form onSubmit={(e) => void save("priceBasis", e)} noValidate data-testid="remarks-price-form">
+          <TextField
+            label={t("remarks.priceBasis")}
+            value={shownBasis}
+            onChange={(v) => {
+              setBasis(v);
+              setStatus("");
+            }}
+            autoComplete="off"
+            maxLength={MAX_PRICE_BASIS}
+            size={40}
+            help={t("remarks.priceBasisHelp", { name: m.name, example: "KL's vejledning" })}
+            error={problems.priceBasis}
+            data-testid="remarks-price-basis"
+          />
+          <p className="actions">
+            <button type="submit" disabled={busy} data-testid="remarks-price-save">
+              {busy ? t("form.saving") : t("remarks.priceBasisSave")}
+            </button>
+          </p>
+        </form>
+      ) : null}
+      <p role="status" className="form-status" data-testid="remarks-settings-status">
+        {status}
+      </p>
+    </section>
+  );
+}
+
 function Documents({ node, year }: { node: OrgNode; year: number }) {
   const titleId = useId();
   const forms: ("committee" | "areas")[] = node.kind === "committee" ? ["committee", "areas"] : ["areas"];
@@ -557,6 +691,9 @@ export function RemarksPage({
           ) : (
             <>
               <Generated answer={data} />
+              {canImport(user) ? (
+                <RemarkSettingsPanel key={node.id} m={m} node={node} onSaved={res.reload} />
+              ) : null}
               <section className="step" aria-labelledby={ids.sections}>
                 <h2 id={ids.sections}>{t("remarks.sectionsTitle", { name: data.node.name, year })}</h2>
                 <p role="status" className="form-status" data-testid="remarks-status">

@@ -18,7 +18,8 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   Revisionsspor: "Hvem ændrede hvad og hvornår, og historikken for hvert budgettal",
   Adgang: "Login, brugere, roller og API-nøgler",
   Budgetforslag: "Forslagskataloget: forslag, linjer, beløb og kontroller",
-  Budgetaftaler: "Budgetaftalen som scenarie: reguleringer, DUT-midler, puljer, virkning, sammenligning og vedtagelse",
+  Budgetaftaler:
+    "Budgetaftalen som scenarie: reguleringer, DUT-midler, puljer, virkning, sammenligning og vedtagelse",
   Bemærkninger: "Budgetbemærkninger: brugerskrevne afsnit og de genererede dokumenter",
   Bevillinger: "Tillægsbevillinger, overførsler og det korrigerede budget",
 };

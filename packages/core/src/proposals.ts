@@ -230,9 +230,12 @@ function formatExact(ore: bigint, unit: AmountUnit): string {
   return formatAmount(ore, unit, { suffix: true, decimals });
 }
 
-function lineSubject(line: ProposalLine, index: number): string {
-  const name = line.name.trim();
-  return name === "" ? `Linje ${index + 1} (uden navn)` : `Linjen »${name}«`;
+/** Names the line; two lines of the same name are told apart by number, so no warning hides another. */
+function lineSubject(lines: readonly ProposalLine[], index: number): string {
+  const name = (lines[index]?.name ?? "").trim();
+  if (name === "") return `Linje ${index + 1} (uden navn)`;
+  const twins = lines.filter((l) => l.name.trim() === name).length;
+  return twins > 1 ? `Linjen »${name}« (linje ${index + 1})` : `Linjen »${name}«`;
 }
 
 const abs = (x: bigint): bigint => (x < 0n ? -x : x);
@@ -250,7 +253,7 @@ function checkSums(p: Proposal, unit: AmountUnit): ProposalWarning[] {
         schedule: p.schedule,
         severity: "warning",
         code: "line_total_mismatch",
-        message: `Skema ${p.schedule}: ${lineSubject(line, i)} har »I alt« ${formatExact(line.printedTotal, unit)}, men årene summerer til ${formatExact(sum, unit)}.`,
+        message: `Skema ${p.schedule}: ${lineSubject(p.lines, i)} har »I alt« ${formatExact(line.printedTotal, unit)}, men årene summerer til ${formatExact(sum, unit)}.`,
         line: line.name,
         expected: formatExact(sum, unit),
         found: formatExact(line.printedTotal, unit),
@@ -304,7 +307,7 @@ function checkPeriod(p: Proposal, period: ProposalPeriod, unit: AmountUnit): Pro
           schedule: p.schedule,
           severity: "warning",
           code: "amount_outside_period",
-          message: `Skema ${p.schedule}: ${lineSubject(line, i)} har ${formatExact(amount, unit)} i ${year}, uden for budgetperioden ${range}.`,
+          message: `Skema ${p.schedule}: ${lineSubject(p.lines, i)} har ${formatExact(amount, unit)} i ${year}, uden for budgetperioden ${range}.`,
           line: line.name,
           year,
           found: formatExact(amount, unit),
@@ -584,7 +587,7 @@ function tidyQuote(s: string): string {
 function dedupe(warnings: readonly ProposalWarning[]): ProposalWarning[] {
   const seen = new Set<string>();
   return warnings.filter((w) => {
-    const key = JSON.stringify([w.schedule, w.code, w.line, w.year, w.expected, w.found]);
+    const key = JSON.stringify([w.schedule, w.code, w.line, w.year, w.expected, w.found, w.message]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

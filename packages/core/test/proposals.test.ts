@@ -465,6 +465,29 @@ describe("printed totals and the period", () => {
     );
   });
 
+  it("tells two lines of the same name apart, so neither's warning hides the other's", () => {
+    const line = { name: "Tilskud til foreninger", amounts: new Map([[2025, -18n]]), printedTotal: -18n };
+    const ws = checkProposal(
+      {
+        schedule: "1.2.3. 04",
+        kind: "udvidelse",
+        title: "Prøve",
+        text: "",
+        committee: "Kultur- og Fritidsudvalget",
+        area: "Kultur",
+        lines: [line, { ...line }],
+        status: "draft",
+        references: [],
+        printedTotals: { perYear: new Map([[2025, -36n]]), total: -36n },
+      },
+      { firstYear: 2020, lastYear: 2020 },
+    );
+    expect(ws.filter((w) => w.code === "amount_outside_period").map((w) => w.message)).toEqual([
+      "Skema 1.2.3. 04: Linjen »Tilskud til foreninger« (linje 1) har -0,00018 t.kr. i 2025, uden for budgetperioden 2020\u20132020.",
+      "Skema 1.2.3. 04: Linjen »Tilskud til foreninger« (linje 2) har -0,00018 t.kr. i 2025, uden for budgetperioden 2020\u20132020.",
+    ]);
+  });
+
   it("reports each non-zero amount outside a narrower period once", () => {
     fc.assert(
       fc.property(consistentProposalArb, fc.integer({ min: 2020, max: 2030 }), (p, last) => {

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { t } from "../i18n/da.ts";
 import { appropriationsHref } from "../lib/appropriations.ts";
 import { type OverviewParams, overviewHref } from "../lib/overviewParams.ts";
@@ -18,6 +19,32 @@ export interface NavTarget {
   appropriationsOpen?: boolean;
   /** The budget remarks are open. */
   remarksOpen?: boolean;
+}
+
+/** A link to one of the municipality's pages, marked as the current page while it is open. */
+function PageLink({
+  to,
+  open = false,
+  testId,
+  children,
+}: {
+  to: string;
+  open?: boolean | undefined;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <li>
+      <Link
+        to={to}
+        aria-current={open ? "page" : undefined}
+        className={open ? "current" : undefined}
+        data-testid={testId}
+      >
+        {children}
+      </Link>
+    </li>
+  );
 }
 
 /**
@@ -99,62 +126,32 @@ export function OrgNav({
       {root ? <ul className="tree">{item(root)}</ul> : null}
       <ul className="sidebar-links">
         {showProposals ? (
-          <li>
-            <Link
-              to={proposalsHref(code)}
-              aria-current={target.proposalsOpen ? "page" : undefined}
-              className={target.proposalsOpen ? "current" : undefined}
-              data-testid="nav-proposals"
-            >
-              {t("nav.proposals")}
-            </Link>
-          </li>
+          <PageLink to={proposalsHref(code)} open={target.proposalsOpen} testId="nav-proposals">
+            {t("nav.proposals")}
+          </PageLink>
         ) : null}
         {showAppropriations ? (
-          <li>
-            <Link
-              to={appropriationsHref(code)}
-              aria-current={target.appropriationsOpen ? "page" : undefined}
-              className={target.appropriationsOpen ? "current" : undefined}
-              data-testid="nav-appropriations"
-            >
-              {t("nav.appropriations")}
-            </Link>
-          </li>
+          <PageLink
+            to={appropriationsHref(code)}
+            open={target.appropriationsOpen}
+            testId="nav-appropriations"
+          >
+            {t("nav.appropriations")}
+          </PageLink>
         ) : null}
         {showAgreements ? (
-          <li>
-            <Link
-              to={agreementsHref(code)}
-              aria-current={target.agreementsOpen ? "page" : undefined}
-              className={target.agreementsOpen ? "current" : undefined}
-              data-testid="nav-agreements"
-            >
-              {t("nav.agreements")}
-            </Link>
-          </li>
+          <PageLink to={agreementsHref(code)} open={target.agreementsOpen} testId="nav-agreements">
+            {t("nav.agreements")}
+          </PageLink>
         ) : null}
         {/* Everyone: the remarks are published with the budget (sections need signing in). */}
-        <li>
-          <Link
-            to={remarksHref(code)}
-            aria-current={target.remarksOpen ? "page" : undefined}
-            className={target.remarksOpen ? "current" : undefined}
-            data-testid="nav-remarks"
-          >
-            {t("nav.remarks")}
-          </Link>
-        </li>
+        <PageLink to={remarksHref(code)} open={target.remarksOpen} testId="nav-remarks">
+          {t("nav.remarks")}
+        </PageLink>
         {showImport ? (
-          <li>
-            <Link
-              to={importHref(code)}
-              aria-current={target.importOpen ? "page" : undefined}
-              className={target.importOpen ? "current" : undefined}
-            >
-              {t("nav.import")}
-            </Link>
-          </li>
+          <PageLink to={importHref(code)} open={target.importOpen}>
+            {t("nav.import")}
+          </PageLink>
         ) : null}
         <li>
           <Link to="/">{t("nav.municipalities")}</Link>

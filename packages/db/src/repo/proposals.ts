@@ -81,9 +81,13 @@ export async function loadProposals(
     .where("proposal_id", "in", ids)
     .orderBy("schedule")
     .execute();
+  // Grouped once, so building each proposal reads only its own rows (not every row per proposal).
+  const linesOf = groupBy(lines, (l) => l.proposal_id);
+  const amountsOf = groupBy(amounts, (a) => `${a.proposal_id}:${a.position}`);
+  const printedOf = groupBy(printed, (p) => p.proposal_id);
+  const refsOf = groupBy(refs, (x) => x.proposal_id);
   return rows.map((r) => {
-    const own = (x: { proposal_id: number }) => x.proposal_id === r.id;
-    const perYear = new Map(printed.filter(own).map((p) => [p.year, p.amount]));
+    const perYear = new Map((printedOf.get(r.id) ?? []).map((p) => [p.year, p.amount]));
     const proposal: Proposal = {
       schedule: r.schedule,
       ...(r.internal_number !== null ? { internalNumber: r.internal_number } : {}),
@@ -93,13 +97,9 @@ export async function loadProposals(
       committee: r.committee,
       area: r.area,
       status: r.status,
-      lines: lines.filter(own).map((l) => ({
+      lines: (linesOf.get(r.id) ?? []).map((l) => ({
         name: l.name,
-        amounts: new Map(
-          amounts
-            .filter((a) => a.proposal_id === r.id && a.position === l.position)
-            .map((a) => [a.year, a.amount]),
-        ),
+        amounts: new Map((amountsOf.get(`${r.id}:${l.position}`) ?? []).map((a) => [a.year, a.amount])),
         ...(l.printed_total !== null ? { printedTotal: l.printed_total } : {}),
       })),
       ...(perYear.size > 0 || r.printed_total !== null
@@ -107,8 +107,7 @@ export async function loadProposals(
         : {}),
       // In code-point order, not the database's collation, so that it is the same on both engines
       // and the order the services write them in.
-      references: refs
-        .filter(own)
+      references: (refsOf.get(r.id) ?? [])
         .map((x) => ({ schedule: x.schedule, relation: x.relation }))
         .sort((a, b) => (a.schedule < b.schedule ? -1 : a.schedule > b.schedule ? 1 : 0)),
     };
@@ -123,6 +122,18 @@ export async function loadProposals(
       proposal,
     };
   });
+}
+
+/** The rows by key, each group in the order the rows came. */
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = out.get(k);
+    if (group) group.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
 }
 
 async function writeParts(trx: Transaction<Database>, id: number, p: Proposal): Promise<void> {
